@@ -1,0 +1,73 @@
+# Worktally: `make run` (demo server on SQLite) and `make test` (the whole suite) are the two commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports browser migration clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(BIN)/worktally: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(BIN)/worktally
+
+# The first command: set up, create the demo workspace (printing a token), serve on SQLite.
+run: setup
+	@$(BIN)/worktally demo > .demo.json
+	@echo ""
+	@echo "  Demo workspace ready. Try it:"
+	@echo "    export TOKEN=$$($(BIN)/python -c 'import json;print(json.load(open(".demo.json"))["token"])')"
+	@echo "    curl -H \"Authorization: Bearer \$$TOKEN\" http://$(HOST):$(PORT)/api/v2/workspaces"
+	@echo "  Sign in at http://$(HOST):$(PORT)/sign-in as owner@demo.worktally.local / demo-password"
+	@echo "  API docs: http://$(HOST):$(PORT)/api/v2/docs"
+	@echo ""
+	$(BIN)/worktally serve --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/worktally serve --host $(HOST) --port $(PORT)
+
+# Chromium for the browser tests comes from Debian's packages (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will not run"; \
+	  else echo "warning: chromium is not installed; browser tests will not run"; fi; }
+
+# The second command: set up and run the whole suite (SQLite unless WORKTALLY_TEST_DATABASE_URL is set).
+test: setup browser
+	$(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/pytest -q -x $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/mypy --strict src
+
+format: setup
+	$(BIN)/ruff format src tests bench migrations
+	$(BIN)/ruff check --fix src tests bench migrations
+
+bench: setup
+	$(BIN)/python -m bench.api_overhead
+
+bench-reports: setup
+	$(BIN)/python -m bench.reports
+
+migration: setup
+	scripts/regen-initial-migration
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache worktally.sqlite3* .demo.json

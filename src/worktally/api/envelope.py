@@ -1,0 +1,65 @@
+"""D1: the only response shape. Handlers return ``ok(...)`` or ``paginated(...)``; errors come from errors.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from worktally import API_VERSION
+from worktally.core.clock import isoformat_z, utc_now
+
+T = TypeVar("T")
+
+# Every datetime the API returns: ISO 8601, UTC, microseconds, `Z` (D1).
+UTCDatetime = Annotated[datetime, PlainSerializer(isoformat_z, return_type=str, when_used="json")]
+
+
+class Pagination(BaseModel):
+    total: int
+    per_page: int
+    current_page: int
+    last_page: int
+    from_: int | None = Field(alias="from", serialization_alias="from")
+    to: int | None
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Meta(BaseModel):
+    api_version: str = API_VERSION
+    timestamp: UTCDatetime
+    pagination: Pagination | None = Field(default=None, exclude_if=lambda v: v is None)
+
+
+class Envelope(BaseModel, Generic[T]):
+    success: bool = True
+    message: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    data: T
+    meta: Meta
+
+
+class ErrorEnvelope(BaseModel):
+    success: bool = False
+    message: str
+    error: str | None = Field(default=None, description="A stable snake_case error code.")
+    errors: dict[str, list[str]] | None = Field(default=None, exclude_if=lambda v: v is None)
+    meta: Meta
+
+
+def meta(pagination: Pagination | None = None) -> Meta:
+    return Meta(timestamp=utc_now(), pagination=pagination)
+
+
+def ok(data: T, message: str | None = None) -> Envelope[T]:
+    return Envelope[Any](data=data, message=message, meta=meta())
+
+
+def paginated(items: Sequence[T], pagination: Pagination, message: str | None = None) -> Envelope[list[T]]:
+    return Envelope[Any](data=list(items), message=message, meta=meta(pagination))
+
+
+def error_body(message: str, *, code: str | None = None, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return ErrorEnvelope(message=message, error=code, errors=errors, meta=meta()).model_dump(mode="json")

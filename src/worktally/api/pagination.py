@@ -1,0 +1,80 @@
+"""D5: one way to page. ``page`` ≥ 1, ``per_page`` 1..max; totals in ``meta.pagination``; ties broken by id."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.envelope import Pagination
+from worktally.core.errors import ValidationError
+
+T = TypeVar("T")
+
+# Any SELECT, whatever its columns (SQLAlchemy 2.1 types Select by its row tuple).
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def page_params(default: int = 20, maximum: int = 100) -> Callable[..., PageParams]:
+    """A dependency reading ``page`` and ``per_page`` with this endpoint's default and maximum."""
+
+    def dependency(
+        page: Annotated[int, Query(description="Page number, from 1.")] = 1,
+        per_page: Annotated[int, Query(description=f"Rows per page, 1..{maximum}.")] = default,
+    ) -> PageParams:
+        errors: dict[str, list[str]] = {}
+        if page < 1:
+            errors["page"] = ["The page must be at least 1."]
+        if not 1 <= per_page <= maximum:
+            errors["per_page"] = [f"The per_page must be between 1 and {maximum}."]
+        if errors:
+            raise ValidationError(errors)
+        return PageParams(page=page, per_page=per_page)
+
+    return dependency
+
+
+PageDep = Annotated[PageParams, Depends(page_params())]
+
+
+def pagination_meta(total: int, params: PageParams, count_on_page: int) -> Pagination:
+    last_page = max(1, -(-total // params.per_page))
+    first = params.offset + 1 if count_on_page else None
+    last = params.offset + count_on_page if count_on_page else None
+    return Pagination(
+        total=total,
+        per_page=params.per_page,
+        current_page=params.page,
+        last_page=last_page,
+        from_=first,
+        to=last,
+    )
+
+
+async def paginate(session: AsyncSession, statement: AnySelect, params: PageParams) -> tuple[Sequence[Any], Pagination]:
+    """Run ``statement`` (already totally ordered) for one page; returns its rows and the meta."""
+    count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
+    total = int((await session.execute(count_statement)).scalar_one())
+    rows: Sequence[Any] = []
+    if total and params.offset < total:
+        rows = (await session.execute(statement.limit(params.per_page).offset(params.offset))).all()
+    return rows, pagination_meta(total, params, len(rows))
+
+
+async def paginate_scalars(
+    session: AsyncSession, statement: AnySelect, params: PageParams
+) -> tuple[Sequence[Any], Pagination]:
+    rows, meta = await paginate(session, statement, params)
+    return [row[0] for row in rows], meta

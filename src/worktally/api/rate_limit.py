@@ -1,0 +1,97 @@
+"""D8: the only place limits are defined and enforced.
+
+60 requests per minute per authenticated user (a moving window, so "60 per minute" holds for every
+60-second span), counted in Redis when ``WORKTALLY_REDIS_URL`` is set so that every server process
+shares one count, in process memory otherwise. Anonymous callers, the OAuth endpoints and the
+sign-in and invitation forms are counted per client address with the same figure.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from worktally.core.errors import RateLimitedError
+
+STATE_KEY = "rate_limit"
+
+
+@dataclass(frozen=True, slots=True)
+class LimitState:
+    limit: int
+    remaining: int
+    reset_at: int  # Unix time when a slot frees up
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_at),
+        }
+
+
+class RateLimiter:
+    def __init__(self, per_minute: int, redis_url: str | None = None) -> None:
+        self.per_minute = per_minute
+        self.item = RateLimitItemPerMinute(per_minute)
+        self.storage: Storage = (
+            RedisStorage(f"async+{redis_url}", implementation="redispy") if redis_url else MemoryStorage()
+        )
+        self.limiter = MovingWindowRateLimiter(self.storage)
+
+    async def hit(self, key: str) -> LimitState:
+        """Count one request for ``key``; raises 429 (with the D8 headers) when over the limit."""
+        allowed = await self.limiter.hit(self.item, "wt", key)
+        stats = await self.limiter.get_window_stats(self.item, "wt", key)
+        reset_at = math.ceil(stats.reset_time)
+        state = LimitState(limit=self.per_minute, remaining=max(0, stats.remaining), reset_at=reset_at)
+        if not allowed:
+            retry_after = max(1, reset_at - int(time.time()))
+            raise RateLimitedError(headers={**state.headers(), "Retry-After": str(retry_after)})
+        return state
+
+    async def hit_user(self, user_id: int) -> LimitState:
+        return await self.hit(f"user:{user_id}")
+
+    async def hit_address(self, address: str) -> LimitState:
+        return await self.hit(f"addr:{address}")
+
+    async def reset(self) -> None:
+        await self.storage.reset()
+
+
+def remember(scope_state: dict[str, Any], state: LimitState) -> None:
+    scope_state[STATE_KEY] = state
+
+
+class RateLimitHeadersMiddleware:
+    """Adds X-RateLimit-* to every response whose request was counted (D8)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state = scope.get("state", {}).get(STATE_KEY)
+                if state is not None:
+                    headers = list(message.get("headers", []))
+                    present = {name.lower() for name, _ in headers}
+                    for name, value in state.headers().items():
+                        if name.lower().encode() not in present:
+                            headers.append((name.lower().encode(), value.encode()))
+                    message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

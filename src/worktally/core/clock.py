@@ -1,0 +1,24 @@
+"""One clock for the whole server (D9: the server's clock is authoritative). Tests may freeze it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_frozen: datetime | None = None
+
+
+def utc_now() -> datetime:
+    return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def freeze(at: datetime | None) -> None:
+    """Freeze the clock at ``at`` (aware), or unfreeze with ``None``. For tests only."""
+    global _frozen
+    if at is not None and at.tzinfo is None:
+        raise ValueError("freeze() needs an aware datetime")
+    _frozen = at.astimezone(UTC) if at is not None else None
+
+
+def isoformat_z(value: datetime) -> str:
+    """D1: ISO 8601 in UTC with a ``Z`` suffix and microseconds."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,118 @@
+"""``create_app(settings)``: middleware, routers and error handlers, wired once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from worktally import __version__
+from worktally.activity.router import router as activity_router
+from worktally.api.envelope import ErrorEnvelope
+from worktally.api.errors import register_error_handlers
+from worktally.api.rate_limit import RateLimiter, RateLimitHeadersMiddleware
+from worktally.auth.oauth2.router import router as oauth2_router
+from worktally.config import Settings
+from worktally.contract.router import router as contract_router
+from worktally.db.session import create_engine_for, create_sessionmaker
+from worktally.expense.router import router as expense_router
+from worktally.leave.router import router as leave_router
+from worktally.member.router import router as member_router
+from worktally.project.router import router as project_router
+from worktally.project_viewer.router import router as project_viewer_router
+from worktally.report.router import router as report_router
+from worktally.task.router import router as task_router
+from worktally.team.router import router as team_router
+from worktally.time_entry.router import router as time_entry_router
+from worktally.time_request.router import router as time_request_router
+from worktally.timesheet.router import router as timesheet_router
+from worktally.tracking.router import router as tracking_router
+from worktally.web.router import router as web_router
+from worktally.webhook.router import router as webhook_router
+from worktally.workspace.router import router as workspace_router
+
+log = logging.getLogger("worktally")
+
+API_PREFIX = "/api/v2"
+
+# Every API operation documents the error envelope for the codes of D2.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorEnvelope, "description": description}
+    for code, description in {
+        400: "Bad request (malformed JSON, missing or invalid workspace_id)",
+        401: "Unauthenticated",
+        403: "Forbidden (role, scope or workspace)",
+        404: "Not found",
+        409: "Conflict",
+        422: "Validation failed",
+        429: "Too many requests",
+        500: "Unexpected error",
+    }.items()
+}
+
+DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
+    workspace_router,
+    member_router,
+    team_router,
+    project_router,
+    contract_router,
+    task_router,
+    project_viewer_router,
+    tracking_router,
+    activity_router,
+    time_entry_router,
+    time_request_router,
+    timesheet_router,
+    leave_router,
+    expense_router,
+    report_router,
+    webhook_router,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Worktally — WebWork Time Tracker REST API V2",
+        version=__version__,
+        summary="A self-hostable server speaking the WebWork Time Tracker REST API V2.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    api = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    for router in DOMAIN_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(oauth2_router)
+    app.include_router(web_router)
+
+    register_error_handlers(app)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="worktally_session",
+        same_site="lax",
+        https_only=settings.public_url.startswith("https://"),
+    )
+    return app

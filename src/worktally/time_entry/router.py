@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from worktally.api.deps import TransactionalRoute
+
+router = APIRouter(tags=["Time Entries"], route_class=TransactionalRoute)
