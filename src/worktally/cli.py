@@ -182,7 +182,7 @@ def demo(
     """Create (once) a demo workspace with members, projects and time, and print a fresh token."""
     from worktally.auth.tokens import create_personal_token
     from worktally.db.models import Workspace
-    from worktally.demo import SEEDERS, DemoContext
+    from worktally.demo import DemoContext, seeders
     from worktally.workspace.bootstrap import bootstrap as do_bootstrap
     from worktally.workspace.bootstrap import get_user_by_email
 
@@ -209,7 +209,7 @@ def demo(
                 workspace_name="Demo Workspace",
             )
             context = DemoContext(workspace_id=done.workspace_id, owner_id=done.user_id)
-            for seeder in SEEDERS:
+            for seeder in seeders():
                 await seeder(session, context)
             user_id, workspace_id = done.user_id, done.workspace_id
         else:

@@ -1,8 +1,8 @@
 """``worktally demo``: a demo workspace to try the API against.
 
-Each domain adds its data with a seeder module here (``structure``, ``time``, ...); ``SEEDERS`` runs
-them in order. A seeder takes the session and the context and must be deterministic (a fixed
-``random.Random`` seed), so the demo looks the same every time.
+Each domain adds its data in its own module here; ``SEEDERS`` runs them in order. A seeder takes the
+session and the shared context, must be deterministic (a fixed ``random.Random`` seed) and fills the
+context for the seeders after it (members, projects, contracts).
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ class DemoContext:
     member_ids: list[int] = field(default_factory=list)
     project_ids: list[int] = field(default_factory=list)
     contract_ids: list[int] = field(default_factory=list)
+    task_ids: list[int] = field(default_factory=list)
 
 
 Seeder = Callable[[AsyncSession, DemoContext], Awaitable[None]]
-SEEDERS: list[Seeder] = []
+
+
+def seeders() -> list[Seeder]:
+    from worktally.demo import expenses, leaves, people, projects, time
+
+    return [people.seed, projects.seed, time.seed, leaves.seed, expenses.seed]
