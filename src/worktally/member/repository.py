@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, delete, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.pagination import AnySelect
+from worktally.auth.permissions import Role
+from worktally.auth.visibility import IdSubquery
+from worktally.db.models import Membership, Team, TeamMember, User, Workspace
+
+MAX_ID = 2**63 - 1
+
+
+def valid_id(value: int) -> bool:
+    """Ids beyond 64 bits cannot exist (and cannot be bound on every driver)."""
+    return 0 < value <= MAX_ID
+
+
+def _first_team(column: Any) -> Any:
+    """D17: a member's team is the first team (by id) in this workspace that lists them as a member."""
+    return (
+        select(column)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(
+            Team.workspace_id == Membership.workspace_id,
+            TeamMember.user_id == Membership.user_id,
+            TeamMember.is_manager.is_(False),
+        )
+        .order_by(Team.id)
+        .limit(1)
+        .correlate(Membership)
+        .scalar_subquery()
+    )
+
+
+def member_rows(workspace_id: int) -> AnySelect:
+    """One row per member: the membership, the user, the workspace's defaults and the member's team."""
+    return (
+        select(
+            Membership,
+            User,
+            Workspace.timezone.label("workspace_timezone"),
+            Workspace.name.label("workspace_name"),
+            _first_team(Team.id).label("team_id"),
+            _first_team(Team.name).label("team_name"),
+        )
+        .join(User, User.id == Membership.user_id)
+        .join(Workspace, Workspace.id == Membership.workspace_id)
+        .where(Membership.workspace_id == workspace_id)
+    )
+
+
+def _visible_to(statement: AnySelect, visible: IdSubquery | None, caller_id: int) -> AnySelect:
+    if visible is None:
+        return statement
+    return statement.where(or_(Membership.user_id.in_(visible), Membership.user_id == caller_id))
+
+
+def list_members(
+    workspace_id: int,
+    *,
+    visible: IdSubquery | None,
+    caller_id: int,
+    email: str | None = None,
+    status: str | None = None,
+    role: str | None = None,
+) -> AnySelect:
+    statement = _visible_to(member_rows(workspace_id), visible, caller_id)
+    if email is not None:
+        statement = statement.where(User.email == email.strip().lower())
+    if status is not None:
+        statement = statement.where(Membership.status == status)
+    if role is not None:
+        statement = statement.where(Membership.role == role)
+    else:
+        # Project viewers have their own resource; /members lists them only when asked for.
+        statement = statement.where(Membership.role != Role.PROJECT_VIEWER.value)
+    return statement.order_by(Membership.user_id)
+
+
+async def get_member_row(
+    session: AsyncSession, workspace_id: int, user_id: int, *, visible: IdSubquery | None, caller_id: int
+) -> Row[Any] | None:
+    if not valid_id(user_id):
+        return None
+    statement = _visible_to(member_rows(workspace_id), visible, caller_id).where(Membership.user_id == user_id)
+    row: Row[Any] | None = (await session.execute(statement)).first()
+    return row
+
+
+async def get_membership(session: AsyncSession, workspace_id: int, user_id: int) -> Membership | None:
+    if not valid_id(user_id):
+        return None
+    return (
+        await session.execute(
+            select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+        )
+    ).scalar_one_or_none()
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User:
+    return (await session.execute(select(User).where(User.id == user_id))).scalar_one()
+
+
+async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
+    return (await session.execute(select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
+
+
+async def has_active_membership(session: AsyncSession, user_id: int) -> bool:
+    statement = select(exists().where(Membership.user_id == user_id, Membership.status == "active"))
+    return bool((await session.execute(statement)).scalar_one())
+
+
+async def belongs_to_other_workspace(session: AsyncSession, user_id: int, workspace_id: int) -> bool:
+    statement = select(exists().where(Membership.user_id == user_id, Membership.workspace_id != workspace_id))
+    return bool((await session.execute(statement)).scalar_one())
+
+
+async def team_exists(session: AsyncSession, workspace_id: int, team_id: int) -> bool:
+    if not valid_id(team_id):
+        return False
+    statement = select(exists().where(Team.id == team_id, Team.workspace_id == workspace_id))
+    return bool((await session.execute(statement)).scalar_one())
+
+
+async def set_member_team(session: AsyncSession, workspace_id: int, user_id: int, team_id: int | None) -> None:
+    """Make ``team_id`` the member's only team in this workspace (as a member, not a manager)."""
+    workspace_teams = select(Team.id).where(Team.workspace_id == workspace_id)
+    await session.execute(
+        delete(TeamMember)
+        .where(
+            TeamMember.user_id == user_id,
+            TeamMember.is_manager.is_(False),
+            TeamMember.team_id.in_(workspace_teams),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if team_id is not None:
+        session.add(TeamMember(team_id=team_id, user_id=user_id, is_manager=False))
+    await session.flush()

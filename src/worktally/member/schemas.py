@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from worktally.api.envelope import JsonNumber, UTCDatetime
+
+
+def no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("The value must not contain NUL characters.")
+    return value
+
+
+def _email(value: str) -> str:
+    try:
+        # Self-hosted installs use internal domains, so deliverability is not checked.
+        checked = validate_email(value, check_deliverability=False, globally_deliverable=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise ValueError(f"The email must be a valid e-mail address: {exc}") from None
+    return checked.normalized.lower()
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone(value: str) -> str:
+    if value not in _timezones():
+        raise ValueError("The timezone must be a valid IANA time zone, such as America/New_York.")
+    return value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(no_nul)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+    AfterValidator(_email),
+    Field(json_schema_extra={"format": "email"}),
+]
+EmailFilter = Annotated[str, StringConstraints(max_length=254), AfterValidator(no_nul)]
+Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_timezone)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_nul)]
+Rate = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
+# Money goes out as a JSON number (catalogue: `rate` num); it is stored exactly (D14).
+EntityId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+MemberStatus = Literal["active", "inactive", "left", "unknown"]
+RoleName = Literal["Owner", "Executive manager", "Project manager", "Team manager", "Regular User", "Project viewer"]
+# Catalogue §1.7: every role but Owner may be given through the API.
+AssignableRole = Literal["Executive manager", "Project manager", "Team manager", "Regular User", "Project viewer"]
+
+WorkspaceIdField = Annotated[
+    int | None, Field(description="The workspace; may be given here or in the query string (D3).")
+]
+
+
+class MemberRead(BaseModel):
+    id: int = Field(description="The member's user id.")
+    email: str
+    firstname: str
+    lastname: str
+    avatar: str | None
+    current_role: RoleName
+    timezone: str | None = Field(description="The member's IANA time zone, or the workspace's when unset (D9).")
+    status: MemberStatus
+    team_id: int | None = Field(description="Extension: the id of the member's team (D17).")
+    team_name: str | None
+    title: str | None
+    rate: JsonNumber | None = Field(description="Null unless the caller may see this member's rates (D6).")
+    rate_status: int
+    rate_type: str
+    currency: str
+    screenshots: str
+    weekly_hours_limit: int
+    is_blocked: bool
+    created_at: UTCDatetime
+    updated_at: UTCDatetime
+    deleted_at: UTCDatetime | None
+
+
+class MemberInvite(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    workspace_id: WorkspaceIdField = None
+    email: Email
+    firstname: Name
+    lastname: Name
+    role: AssignableRole
+
+
+class MemberInvited(BaseModel):
+    user_id: int
+    invitation_link: str
+
+
+class MemberUpdate(BaseModel):
+    """Every field is optional; only the fields given change. ``timezone``, ``title``, ``rate`` and
+    ``team_id`` may be null to clear them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    workspace_id: WorkspaceIdField = None
+    email: Email | None = None
+    firstname: Name | None = None
+    lastname: Name | None = None
+    timezone: Timezone | None = None
+    role: AssignableRole | None = None
+    rate_status: Literal[0, 1] | None = None
+    weekly_hours_limit: Annotated[int, Field(ge=0, le=168)] | None = None
+    remove_avatar: Literal[0, 1] | None = None
+    title: Title | None = Field(default=None, description="Extension: job title.")
+    rate: Rate | None = Field(default=None, description="Extension: the member's hourly rate.")
+    team_id: EntityId | None = Field(
+        default=None, description="Extension: put the member in this team (D17); null takes them out of every team."
+    )
