@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.auth.visibility import IdSubquery
+from worktally.db.models import Contract, Project, ProjectTag, Tag
+from worktally.project.schemas import MAX_ID
+
+
+def _like_pattern(fragment: str) -> str:
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def live_projects(workspace_id: int, visible: IdSubquery | None, *, name: str | None = None) -> Select[Project]:
+    """Unarchived projects of the workspace the caller may see, optionally by name fragment, by id."""
+    statement = select(Project).where(Project.workspace_id == workspace_id, Project.deleted_at.is_(None))
+    if visible is not None:
+        statement = statement.where(Project.id.in_(visible))
+    if name:
+        # ILIKE on PostgreSQL; lower(...) LIKE lower(...) on SQLite.
+        statement = statement.where(Project.name.ilike(_like_pattern(name), escape="\\"))
+    return statement.order_by(Project.id)
+
+
+async def get(session: AsyncSession, workspace_id: int, project_id: int, visible: IdSubquery | None) -> Project | None:
+    """A project of the workspace (archived too) if the caller may see it."""
+    if not 1 <= project_id <= MAX_ID:
+        return None
+    statement = select(Project).where(Project.workspace_id == workspace_id, Project.id == project_id)
+    if visible is not None:
+        statement = statement.where(Project.id.in_(visible))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def tags_by_project(session: AsyncSession, project_ids: Collection[int]) -> dict[int, list[Tag]]:
+    if not project_ids:
+        return {}
+    rows = await session.execute(
+        select(ProjectTag.project_id, Tag)
+        .join(Tag, Tag.id == ProjectTag.tag_id)
+        .where(ProjectTag.project_id.in_(project_ids))
+        .order_by(ProjectTag.project_id, Tag.name, Tag.id)
+    )
+    found: dict[int, list[Tag]] = {}
+    for project_id, tag in rows:
+        found.setdefault(project_id, []).append(tag)
+    return found
+
+
+async def active_contract_counts(session: AsyncSession, project_ids: Collection[int]) -> dict[int, int]:
+    if not project_ids:
+        return {}
+    rows = await session.execute(
+        select(Contract.project_id, func.count())
+        .where(Contract.project_id.in_(project_ids), Contract.deleted_at.is_(None), Contract.status == "active")
+        .group_by(Contract.project_id)
+    )
+    return {project_id: int(count) for project_id, count in rows}
+
+
+async def tags_named(session: AsyncSession, workspace_id: int, names: Collection[str]) -> Sequence[Tag]:
+    if not names:
+        return []
+    statement = select(Tag).where(Tag.workspace_id == workspace_id, Tag.name.in_(names)).order_by(Tag.id)
+    return (await session.execute(statement)).scalars().all()
+
+
+async def replace_tags(session: AsyncSession, project_id: int, tag_ids: Collection[int]) -> None:
+    await session.execute(delete(ProjectTag).where(ProjectTag.project_id == project_id))
+    session.add_all(ProjectTag(project_id=project_id, tag_id=tag_id) for tag_id in tag_ids)
+    await session.flush()

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.envelope import Pagination
+from worktally.api.pagination import PageParams, paginate_scalars
+from worktally.auth import visibility
+from worktally.auth.permissions import Permission
+from worktally.auth.principal import Principal
+from worktally.core.clock import utc_now
+from worktally.core.errors import ConflictError, NotFoundError, ValidationError
+from worktally.core.money import to_money
+from worktally.db.models import Project, Tag
+from worktally.project import repository
+from worktally.project.schemas import ProjectCreate, ProjectRead, ProjectUpdate, TagInput, TagRead
+from worktally.webhook.events import record_event
+
+
+class ProjectNotFoundError(NotFoundError):
+    message = "Project not found."
+    code = "project_not_found"
+
+
+async def read_many(session: AsyncSession, principal: Principal, projects: Sequence[Project]) -> list[ProjectRead]:
+    """Projects as the API returns them: tags and active contract counts in one query each."""
+    ids = [p.id for p in projects]
+    tags = await repository.tags_by_project(session, ids)
+    counts = await repository.active_contract_counts(session, ids)
+    # D6: rates and money (the budget too) only for those who see every rate.
+    sees_money = principal.can(Permission.RATES_READ_ALL)
+    return [
+        ProjectRead(
+            id=p.id,
+            name=p.name,
+            owner_id=principal.workspace_owner_id,
+            start_date=p.start_date,
+            deadline=p.deadline,
+            estimation=p.estimation,
+            budget_estimation=p.budget_estimation if sees_money else None,
+            notes=p.notes,
+            icon=p.icon,
+            is_billable=p.is_billable,
+            rate=p.rate if sees_money else None,
+            weekly_hours_limit=p.weekly_hours_limit,
+            screenshots=p.screenshots,
+            tags=[TagRead(id=t.id, name=t.name, color=t.color) for t in tags.get(p.id, [])],
+            contracts_count=counts.get(p.id, 0),
+            status=p.status,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            deleted_at=p.deleted_at,
+        )
+        for p in projects
+    ]
+
+
+async def read_one(session: AsyncSession, principal: Principal, project: Project) -> ProjectRead:
+    [read] = await read_many(session, principal, [project])
+    return read
+
+
+async def find_visible(session: AsyncSession, principal: Principal, project_id: int) -> Project:
+    """The project if the caller may see it (archived included), else 404 (D2)."""
+    project = await repository.get(session, principal.workspace_id, project_id, visibility.project_ids(principal))
+    if project is None:
+        raise ProjectNotFoundError()
+    return project
+
+
+async def list_projects(
+    session: AsyncSession, principal: Principal, *, name: str | None, page: PageParams
+) -> tuple[list[ProjectRead], Pagination]:
+    statement = repository.live_projects(principal.workspace_id, visibility.project_ids(principal), name=name)
+    projects, meta = await paginate_scalars(session, statement, page)
+    return await read_many(session, principal, projects), meta
+
+
+async def get_project(session: AsyncSession, principal: Principal, project_id: int) -> ProjectRead:
+    return await read_one(session, principal, await find_visible(session, principal, project_id))
+
+
+def _check_dates(project: Project) -> None:
+    if project.start_date and project.deadline and project.deadline < project.start_date:
+        raise ValidationError({"deadline": ["The deadline must be a date after or equal to start_date."]})
+
+
+async def _resolve_tags(session: AsyncSession, workspace_id: int, inputs: list[TagInput]) -> list[int]:
+    """Tag ids for these names, creating missing tags and taking any colour given (workspace-wide)."""
+    wanted: dict[str, str | None] = {}
+    for tag in inputs:
+        if tag.name not in wanted or tag.color is not None:
+            wanted[tag.name] = tag.color
+    existing: dict[str, Tag] = {}
+    for stored in await repository.tags_named(session, workspace_id, wanted):
+        existing.setdefault(stored.name, stored)
+    for name, color in wanted.items():
+        found = existing.get(name)
+        if found is None:
+            found = Tag(workspace_id=workspace_id, name=name, color=color)
+            session.add(found)
+            existing[name] = found
+        elif color is not None:
+            found.color = color
+    await session.flush()
+    return [existing[name].id for name in wanted]
+
+
+def _apply(project: Project, body: ProjectCreate | ProjectUpdate) -> None:
+    given = body.model_fields_set
+    errors: dict[str, list[str]] = {}
+    if "name" in given:
+        if body.name is None:
+            errors["name"] = ["The name field is required."]
+        else:
+            project.name = body.name
+    if "is_billable" in given:
+        if body.is_billable is None:
+            errors["is_billable"] = ["The is_billable field must be true or false."]
+        else:
+            project.is_billable = body.is_billable
+    if errors:
+        raise ValidationError(errors)
+    if "start_date" in given:
+        project.start_date = body.start_date
+    if "deadline" in given:
+        project.deadline = body.deadline
+    if "estimation" in given:
+        project.estimation = to_money(body.estimation) if body.estimation is not None else None
+    if "budget" in given:
+        project.budget_estimation = to_money(body.budget) if body.budget is not None else None
+    if "notes" in given:
+        project.notes = body.notes
+    if "icon" in given:
+        project.icon = body.icon
+    if "rate" in given:
+        project.rate = to_money(body.rate) if body.rate is not None else None
+    _check_dates(project)
+
+
+async def create_project(session: AsyncSession, principal: Principal, body: ProjectCreate) -> ProjectRead:
+    now = utc_now()
+    project = Project(
+        workspace_id=principal.workspace_id,
+        name=body.name,
+        is_billable=True,
+        status=1,
+        weekly_hours_limit=168,
+        screenshots="full",
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(project, body)
+    session.add(project)
+    await session.flush()
+    tags = body.tag_inputs()
+    if tags:
+        await repository.replace_tags(session, project.id, await _resolve_tags(session, principal.workspace_id, tags))
+    read = await read_one(session, principal, project)
+    await record_event(session, workspace_id=principal.workspace_id, type="project.created", data=read)
+    return read
+
+
+async def update_project(
+    session: AsyncSession, principal: Principal, project_id: int, body: ProjectUpdate
+) -> ProjectRead:
+    project = await find_visible(session, principal, project_id)
+    if project.deleted_at is not None:
+        raise ConflictError("The project is archived; restore it first.", code="project_archived")
+    _apply(project, body)
+    project.updated_at = utc_now()
+    tags = body.tag_inputs()
+    if tags is not None:
+        await repository.replace_tags(session, project.id, await _resolve_tags(session, principal.workspace_id, tags))
+    await session.flush()
+    read = await read_one(session, principal, project)
+    await record_event(session, workspace_id=principal.workspace_id, type="project.updated", data=read)
+    return read
+
+
+async def delete_project(session: AsyncSession, principal: Principal, project_id: int) -> None:
+    """D13: archive (``deleted_at``); contracts, tasks and time are kept."""
+    project = await find_visible(session, principal, project_id)
+    if project.deleted_at is not None:
+        raise ProjectNotFoundError()
+    now = utc_now()
+    project.deleted_at = now
+    project.updated_at = now
+    await session.flush()
+    read = await read_one(session, principal, project)
+    await record_event(session, workspace_id=principal.workspace_id, type="project.deleted", data=read)
+
+
+async def restore_project(session: AsyncSession, principal: Principal, project_id: int) -> ProjectRead:
+    project = await find_visible(session, principal, project_id)
+    if project.deleted_at is None:
+        raise ConflictError("The project is not archived.", code="project_not_archived")
+    project.deleted_at = None
+    project.updated_at = utc_now()
+    await session.flush()
+    read = await read_one(session, principal, project)
+    await record_event(session, workspace_id=principal.workspace_id, type="project.updated", data=read)
+    return read
