@@ -1,7 +1,88 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-from worktally.api.deps import TransactionalRoute
+from fastapi import APIRouter, Depends, Query
 
-router = APIRouter(tags=["Timesheets"], route_class=TransactionalRoute)
+from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.envelope import Envelope, ok, paginated
+from worktally.api.pagination import PageParams, page_params
+from worktally.auth.permissions import TIME_READ
+from worktally.auth.permissions import Permission as P
+from worktally.auth.principal import Principal
+from worktally.core.errors import ValidationError
+from worktally.time_entry.schemas import Day
+from worktally.timesheet import service
+from worktally.timesheet.schemas import TimesheetAction, TimesheetRead, TimesheetReject
+
+router = APIRouter(prefix="/timesheets", tags=["Timesheets"], route_class=TransactionalRoute)
+
+TimeRead = Annotated[Principal, require(*TIME_READ)]
+Submit = Annotated[Principal, require(P.TIMESHEETS_SUBMIT_OWN, P.TIMESHEETS_SUBMIT_ALL)]
+Approve = Annotated[Principal, require(P.TIMESHEETS_APPROVE)]
+
+
+@router.get("", response_model=Envelope[list[TimesheetRead]])
+async def list_timesheets(
+    principal: TimeRead,
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params())],
+    status: Annotated[
+        Literal["open", "pending", "submitted", "approved", "rejected"] | None,
+        Query(description="`open` is the same as `pending` (D10)."),
+    ] = None,
+    date_from: Annotated[Day | None, Query(description="Timesheets whose period ends on or after this day.")] = None,
+    date_to: Annotated[Day | None, Query(description="Timesheets whose period starts on or before this day.")] = None,
+    user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    id: Annotated[str | None, Query(max_length=64)] = None,
+    order_by: Annotated[Literal["asc", "desc"], Query()] = "asc",
+) -> Envelope[list[TimesheetRead]]:
+    """List timesheets; the periods listed are created for the members on demand (D10)."""
+    if date_from and date_to and date_to < date_from:
+        raise ValidationError({"date_to": ["The date_to must be a date after or equal to date_from."]})
+    items, pagination = await service.list_timesheets(
+        session,
+        principal,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        user_id=user_id,
+        timesheet_id=id,
+        descending=order_by == "desc",
+        page=page,
+    )
+    return paginated(items, pagination, message="Timesheets retrieved successfully")
+
+
+@router.put("/{timesheet_id}/submit", response_model=Envelope[TimesheetRead])
+async def submit_timesheet(
+    principal: Submit, session: SessionDep, timesheet_id: str, body: TimesheetAction | None = None
+) -> Envelope[TimesheetRead]:
+    """Submit a pending or rejected timesheet for approval."""
+    return ok(await service.submit(session, principal, timesheet_id), message="Timesheet submitted successfully")
+
+
+@router.put("/{timesheet_id}/unsubmit", response_model=Envelope[TimesheetRead])
+async def unsubmit_timesheet(
+    principal: Submit, session: SessionDep, timesheet_id: str, body: TimesheetAction | None = None
+) -> Envelope[TimesheetRead]:
+    """Return a submitted timesheet to pending, so its time can be edited and resubmitted."""
+    return ok(await service.unsubmit(session, principal, timesheet_id), message="Timesheet unsubmitted successfully")
+
+
+@router.put("/{timesheet_id}/approve", response_model=Envelope[TimesheetRead])
+async def approve_timesheet(
+    principal: Approve, session: SessionDep, timesheet_id: str, body: TimesheetAction | None = None
+) -> Envelope[TimesheetRead]:
+    """Approve a submitted timesheet; its time can no longer be changed."""
+    return ok(await service.approve(session, principal, timesheet_id), message="Timesheet approved successfully")
+
+
+@router.put("/{timesheet_id}/reject", response_model=Envelope[TimesheetRead])
+async def reject_timesheet(
+    principal: Approve, session: SessionDep, timesheet_id: str, body: TimesheetReject
+) -> Envelope[TimesheetRead]:
+    """Reject a submitted timesheet with a reason shown to the member."""
+    return ok(
+        await service.reject(session, principal, timesheet_id, body.reason), message="Timesheet rejected successfully"
+    )

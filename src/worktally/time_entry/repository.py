@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.pagination import AnySelect
+from worktally.db.models import Contract, Membership, Project, Task, TimeEntry
+
+
+def _with_names() -> AnySelect:
+    return (
+        select(TimeEntry, Project.name.label("project_name"), Task.title.label("task_title"))
+        .outerjoin(Project, Project.id == TimeEntry.project_id)
+        .outerjoin(Task, Task.id == TimeEntry.task_id)
+    )
+
+
+async def get(session: AsyncSession, workspace_id: int, entry_id: str) -> TimeEntry | None:
+    return (
+        await session.execute(select(TimeEntry).where(TimeEntry.id == entry_id, TimeEntry.workspace_id == workspace_id))
+    ).scalar_one_or_none()
+
+
+async def get_with_names(session: AsyncSession, workspace_id: int, entry_id: str) -> Any | None:
+    return (
+        await session.execute(_with_names().where(TimeEntry.id == entry_id, TimeEntry.workspace_id == workspace_id))
+    ).first()
+
+
+def day_statement(
+    workspace_id: int,
+    user_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    project_id: int | None,
+    task_id: int | None,
+) -> AnySelect:
+    """A member's entries that start within ``[start, end)``, in time order."""
+    statement = _with_names().where(
+        TimeEntry.workspace_id == workspace_id,
+        TimeEntry.user_id == user_id,
+        TimeEntry.started_at >= start,
+        TimeEntry.started_at < end,
+    )
+    if project_id is not None:
+        statement = statement.where(TimeEntry.project_id == project_id)
+    if task_id is not None:
+        statement = statement.where(TimeEntry.task_id == task_id)
+    return statement.order_by(TimeEntry.started_at, TimeEntry.id)
+
+
+async def overlapping(
+    session: AsyncSession,
+    workspace_id: int,
+    user_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_id: str | None = None,
+    contract_id: int | None = None,
+) -> Sequence[TimeEntry]:
+    """The member's entries that overlap ``[start, end)`` (half-open, D9)."""
+    statement = select(TimeEntry).where(
+        TimeEntry.workspace_id == workspace_id,
+        TimeEntry.user_id == user_id,
+        TimeEntry.started_at < end,
+        TimeEntry.ended_at > start,
+    )
+    if exclude_id is not None:
+        statement = statement.where(TimeEntry.id != exclude_id)
+    if contract_id is not None:
+        statement = statement.where(TimeEntry.contract_id == contract_id)
+    return (await session.execute(statement.order_by(TimeEntry.started_at, TimeEntry.id))).scalars().all()
+
+
+async def entries_with_rates(
+    session: AsyncSession, workspace_id: int, user_ids: Sequence[int], start: datetime, end: datetime
+) -> Sequence[Any]:
+    """Entries of ``user_ids`` starting in ``[start, end)`` with what a timesheet needs to total them."""
+    if not user_ids:
+        return []
+    statement = (
+        select(
+            TimeEntry.user_id,
+            TimeEntry.started_at,
+            TimeEntry.duration_minutes,
+            TimeEntry.contract_id,
+            TimeEntry.project_id,
+            Project.name.label("project_name"),
+            Project.is_billable,
+            Project.rate.label("project_rate"),
+            Contract.rate.label("contract_rate"),
+            Contract.rate_type,
+            Membership.rate.label("member_rate"),
+        )
+        .outerjoin(Project, Project.id == TimeEntry.project_id)
+        .outerjoin(Contract, Contract.id == TimeEntry.contract_id)
+        .outerjoin(
+            Membership, (Membership.user_id == TimeEntry.user_id) & (Membership.workspace_id == TimeEntry.workspace_id)
+        )
+        .where(
+            TimeEntry.workspace_id == workspace_id,
+            TimeEntry.user_id.in_(list(user_ids)),
+            TimeEntry.started_at >= start,
+            TimeEntry.started_at < end,
+        )
+        .order_by(TimeEntry.started_at, TimeEntry.id)
+    )
+    return (await session.execute(statement)).all()
+
+
+async def minutes_between(
+    session: AsyncSession, workspace_id: int, user_id: int, start: datetime, end: datetime
+) -> int:
+    """Minutes of the member's entries that start within ``[start, end)``."""
+    rows = await session.execute(
+        select(TimeEntry.duration_minutes).where(
+            TimeEntry.workspace_id == workspace_id,
+            TimeEntry.user_id == user_id,
+            TimeEntry.started_at >= start,
+            TimeEntry.started_at < end,
+        )
+    )
+    return sum(rows.scalars())
+
+
+async def delete_entry(session: AsyncSession, entry: TimeEntry) -> None:
+    await session.execute(delete(TimeEntry).where(TimeEntry.id == entry.id))

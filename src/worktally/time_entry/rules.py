@@ -1,0 +1,188 @@
+"""Interval maths for saved time (D9). Pure functions: no I/O, no clock.
+
+An interval is half-open ``[start, end)``, so back-to-back intervals never overlap. Saving time
+never overwrites: the parts of a new interval that overlap the member's other intervals are cut
+away (``subtract``), which may leave several pieces or none. A weekly limit then keeps only the
+earliest time of each week that still fits the week's remaining budget (``cap``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError("an interval must end after it starts")
+
+    @property
+    def seconds(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A stretch of time (a week) in which at most ``budget_seconds`` more may be saved."""
+
+    start: datetime
+    end: datetime
+    budget_seconds: int
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """The union of ``intervals`` as sorted, disjoint, non-touching intervals."""
+    merged: list[Interval] = []
+    for current in sorted(intervals):
+        if merged and current.start <= merged[-1].end:
+            last = merged[-1]
+            if current.end > last.end:
+                merged[-1] = Interval(last.start, current.end)
+        else:
+            merged.append(current)
+    return merged
+
+
+def subtract(interval: Interval, others: Iterable[Interval]) -> list[Interval]:
+    """The parts of ``interval`` not covered by any of ``others``, in order."""
+    pieces: list[Interval] = []
+    cursor = interval.start
+    for blocker in merge(o for o in others if o.overlaps(interval)):
+        if blocker.start > cursor:
+            pieces.append(Interval(cursor, blocker.start))
+        cursor = max(cursor, blocker.end)
+    if cursor < interval.end:
+        pieces.append(Interval(cursor, interval.end))
+    return pieces
+
+
+def cap(pieces: Sequence[Interval], windows: Sequence[Window]) -> list[Interval]:
+    """Keep, inside each window, only the earliest time that fits its budget; time outside windows is kept."""
+    result: list[Interval] = []
+    for piece in sorted(pieces):
+        for part in _split_at(piece, [b for w in windows for b in (w.start, w.end)]):
+            window = next((w for w in windows if w.start <= part.start < w.end), None)
+            if window is None:
+                result.append(part)
+                continue
+            used = sum(p.seconds for p in result if window.start <= p.start < window.end)
+            room = window.budget_seconds - used
+            if room <= 0:
+                continue
+            if part.seconds <= room:
+                result.append(part)
+            else:
+                result.append(Interval(part.start, part.start + timedelta(seconds=room)))
+    return _join_adjacent(result)
+
+
+def fit(interval: Interval, others: Iterable[Interval], windows: Sequence[Window] = ()) -> list[Interval]:
+    """D9 in one call: what of ``interval`` may be saved beside ``others`` within the weekly ``windows``."""
+    return cap(subtract(interval, others), windows)
+
+
+def total_minutes(pieces: Iterable[Interval]) -> int:
+    return sum(p.minutes for p in pieces)
+
+
+def _split_at(interval: Interval, boundaries: Iterable[datetime]) -> list[Interval]:
+    cuts = sorted({b for b in boundaries if interval.start < b < interval.end})
+    points = [interval.start, *cuts, interval.end]
+    return [Interval(a, b) for a, b in itertools.pairwise(points)]
+
+
+def _join_adjacent(pieces: list[Interval]) -> list[Interval]:
+    joined: list[Interval] = []
+    for piece in pieces:
+        if joined and joined[-1].end == piece.start:
+            joined[-1] = Interval(joined[-1].start, piece.end)
+        else:
+            joined.append(piece)
+    return joined
+
+
+# --- Local dates and times of a member (D9) -------------------------------------------------------
+
+
+def parse_hhmm(value: str) -> time | None:
+    """``"09:30"`` → ``time(9, 30)``; anything else → None."""
+    match = _HHMM.match(value)
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A member's wall-clock ``day`` + ``at`` as a UTC instant (a time in a DST gap moves forward)."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def local_span(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """``date`` + ``HH:mm`` to ``HH:mm`` in ``tz`` as UTC; an end of ``00:00`` means midnight after ``day``."""
+    end_day = day + timedelta(days=1) if end == time(0, 0) else day
+    return local_to_utc(day, start, tz), local_to_utc(end_day, end, tz)
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a member's ``day`` starts and the next one starts."""
+    return local_to_utc(day, time(0, 0), tz), local_to_utc(day + timedelta(days=1), time(0, 0), tz)
+
+
+def local_date(at: datetime, tz: ZoneInfo) -> date:
+    return at.astimezone(tz).date()
+
+
+def local_hhmm(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%H:%M")
+
+
+def week_start(day: date) -> date:
+    """Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_windows(interval: Interval, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The member's Monday-first weeks that ``interval`` touches, as UTC ``[start, end)``."""
+    first = week_start(local_date(interval.start, tz))
+    last = week_start(local_date(interval.end - timedelta(microseconds=1), tz))
+    windows: list[tuple[datetime, datetime]] = []
+    monday = first
+    while monday <= last:
+        windows.append((local_to_utc(monday, time(0, 0), tz), local_to_utc(monday + timedelta(days=7), time(0, 0), tz)))
+        monday += timedelta(days=7)
+    return windows
+
+
+def format_minutes(minutes: int) -> str:
+    """``480`` → ``"8 hr"``, ``90`` → ``"1 hr 30 min"``, ``25`` → ``"25 min"``."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} hr {rest} min"
+    if hours:
+        return f"{hours} hr"
+    return f"{rest} min"
+
+
+# Dates the server reasons about; beyond them timezone arithmetic would leave the calendar.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def in_calendar(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY

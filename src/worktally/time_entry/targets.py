@@ -1,0 +1,229 @@
+"""Who and what time is saved for: the member (with their timezone, D9) and the contract, project and task.
+
+Shared by time entries, the tracker, time requests and timesheets, so that every way time enters the
+system checks the same things in the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.auth.principal import Principal
+from worktally.auth.visibility import user_ids
+from worktally.core.errors import NotFoundError, ValidationError
+from worktally.db.models import Contract, Membership, Project, Task, User, Workspace
+
+# Namespace for pg_advisory_xact_lock(ns, user_id): serialises writes of one member's time.
+_TIME_LOCK_NAMESPACE = 0x5754
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    user_id: int
+    firstname: str
+    lastname: str
+    email: str
+    role: str
+    status: str
+    tz: ZoneInfo
+    rate_status: int
+    workspace_timesheet_period: str
+    workspace_auto_approve: bool
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.firstname} {self.lastname}".strip() or self.email
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The contract (and so the project) and task time is booked on; all None for untracked time."""
+
+    contract: Contract | None = None
+    project: Project | None = None
+    task: Task | None = None
+
+    @property
+    def contract_id(self) -> int | None:
+        return self.contract.id if self.contract else None
+
+    @property
+    def project_id(self) -> int | None:
+        return self.project.id if self.project else None
+
+    @property
+    def task_id(self) -> int | None:
+        return self.task.id if self.task else None
+
+    @property
+    def project_name(self) -> str | None:
+        return self.project.name if self.project else None
+
+    @property
+    def task_title(self) -> str | None:
+        return self.task.title if self.task else None
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+async def find_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:
+    """A member of the workspace (any status), or None."""
+    if not 0 < user_id < 2**63:
+        return None
+    row = (
+        await session.execute(
+            select(
+                User.id,
+                User.firstname,
+                User.lastname,
+                User.email,
+                Membership.role,
+                Membership.status,
+                Membership.timezone,
+                Membership.rate_status,
+                Workspace.timezone.label("workspace_timezone"),
+                Workspace.timesheet_period,
+                Workspace.auto_approve_time_requests,
+            )
+            .join(Membership, Membership.user_id == User.id)
+            .join(Workspace, Workspace.id == Membership.workspace_id)
+            .where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return MemberInfo(
+        user_id=row.id,
+        firstname=row.firstname,
+        lastname=row.lastname,
+        email=row.email,
+        role=row.role,
+        status=row.status,
+        tz=zone(row.timezone or row.workspace_timezone),
+        rate_status=row.rate_status,
+        workspace_timesheet_period=row.timesheet_period,
+        workspace_auto_approve=row.auto_approve_time_requests,
+    )
+
+
+async def member_for_write(
+    session: AsyncSession, workspace_id: int, user_id: int, *, field: str = "user_id"
+) -> MemberInfo:
+    """An active member who can own time, else 422 on ``field``."""
+    member = await find_member(session, workspace_id, user_id)
+    if member is None or member.status != "active" or member.role == "Project viewer":
+        raise ValidationError({field: ["The selected user is not an active member of this workspace."]})
+    return member
+
+
+async def member_for_read(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo:
+    member = await find_member(session, workspace_id, user_id)
+    if member is None:
+        raise NotFoundError("Member not found.", code="member_not_found")
+    return member
+
+
+async def resolve_target(
+    session: AsyncSession,
+    workspace_id: int,
+    user_id: int,
+    *,
+    contract_id: int | None,
+    task_id: int | None,
+) -> Target:
+    """The member's live contract and a task of its project; 422 on the offending field otherwise."""
+    if contract_id is None:
+        if task_id is not None:
+            raise ValidationError({"task_id": ["A task can only be given together with a contract_id."]})
+        return Target()
+    contract = None
+    if 0 < contract_id < 2**63:
+        contract = (
+            await session.execute(
+                select(Contract).where(
+                    Contract.id == contract_id,
+                    Contract.workspace_id == workspace_id,
+                    Contract.user_id == user_id,
+                    Contract.deleted_at.is_(None),
+                )
+            )
+        ).scalar_one_or_none()
+    if contract is None:
+        raise ValidationError({"contract_id": ["The selected contract does not belong to this member."]})
+    project = (
+        await session.execute(select(Project).where(Project.id == contract.project_id, Project.deleted_at.is_(None)))
+    ).scalar_one_or_none()
+    if project is None:
+        raise ValidationError({"contract_id": ["The contract's project is archived."]})
+    task = None
+    if task_id is not None:
+        if 0 < task_id < 2**63:
+            task = (
+                await session.execute(
+                    select(Task).where(
+                        Task.id == task_id,
+                        Task.workspace_id == workspace_id,
+                        Task.project_id == project.id,
+                        Task.deleted_at.is_(None),
+                    )
+                )
+            ).scalar_one_or_none()
+        if task is None:
+            raise ValidationError({"task_id": ["The selected task does not belong to the contract's project."]})
+    return Target(contract=contract, project=project, task=task)
+
+
+async def contract_for_project(session: AsyncSession, workspace_id: int, user_id: int, project_id: int) -> int | None:
+    """The member's live contract on ``project_id``, if any (PUT /time-entries takes a project)."""
+    if not 0 < project_id < 2**63:
+        return None
+    return (
+        await session.execute(
+            select(Contract.id).where(
+                Contract.workspace_id == workspace_id,
+                Contract.user_id == user_id,
+                Contract.project_id == project_id,
+                Contract.deleted_at.is_(None),
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def lock_member_time(session: AsyncSession, workspace_id: int, user_id: int) -> None:
+    """Serialise concurrent writes of one member's time (D9) until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: every write transaction is already
+    serialised by BEGIN IMMEDIATE.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :user_id)"), {"ns": _TIME_LOCK_NAMESPACE, "user_id": user_id}
+        )
+
+
+async def is_visible_user(session: AsyncSession, principal: Principal, user_id: int) -> bool:
+    """D6: may the caller read this member's time?"""
+    visible = user_ids(principal)
+    if visible is None:
+        return True
+    found = (await session.execute(select(literal(1)).where(literal(user_id).in_(visible)))).first()
+    return found is not None
+
+
+async def existing_target(
+    session: AsyncSession, contract_id: int | None, project_id: int | None, task_id: int | None
+) -> Target:
+    """What an entry is already booked on, without re-checking it (an archived project keeps its time)."""
+    contract = await session.get(Contract, contract_id) if contract_id is not None else None
+    project = await session.get(Project, project_id) if project_id is not None else None
+    task = await session.get(Task, task_id) if task_id is not None else None
+    return Target(contract=contract, project=project, task=task)

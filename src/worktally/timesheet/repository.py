@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.pagination import AnySelect
+from worktally.auth.visibility import IdSubquery
+from worktally.db.models import Membership, Timesheet, User
+
+
+async def get(session: AsyncSession, workspace_id: int, timesheet_id: str) -> Timesheet | None:
+    return (
+        await session.execute(
+            select(Timesheet).where(Timesheet.id == timesheet_id, Timesheet.workspace_id == workspace_id)
+        )
+    ).scalar_one_or_none()
+
+
+async def any_approved_between(session: AsyncSession, workspace_id: int, user_id: int, first: date, last: date) -> bool:
+    found = (
+        await session.execute(
+            select(Timesheet.id)
+            .where(
+                Timesheet.workspace_id == workspace_id,
+                Timesheet.user_id == user_id,
+                Timesheet.status == "approved",
+                Timesheet.date_from <= last,
+                Timesheet.date_to >= first,
+            )
+            .limit(1)
+        )
+    ).first()
+    return found is not None
+
+
+async def existing_starts(
+    session: AsyncSession, workspace_id: int, user_ids: Sequence[int], starts: Sequence[date]
+) -> set[tuple[int, date]]:
+    rows = await session.execute(
+        select(Timesheet.user_id, Timesheet.date_from).where(
+            Timesheet.workspace_id == workspace_id,
+            Timesheet.user_id.in_(list(user_ids)),
+            Timesheet.date_from.in_(list(starts)),
+        )
+    )
+    return {(r.user_id, r.date_from) for r in rows}
+
+
+async def insert_if_missing(
+    session: AsyncSession, workspace_id: int, user_id: int, date_from: date, date_to: date
+) -> None:
+    """Create one timesheet; a concurrent creator winning the race is fine (the unique key decides)."""
+    try:
+        async with session.begin_nested():
+            session.add(Timesheet(workspace_id=workspace_id, user_id=user_id, date_from=date_from, date_to=date_to))
+            await session.flush()
+    except IntegrityError:
+        pass
+
+
+async def time_owner_ids(session: AsyncSession, workspace_id: int, visible: IdSubquery | None) -> list[int]:
+    """Active members who own time (everyone but project viewers), within ``visible``."""
+    statement = select(Membership.user_id).where(
+        Membership.workspace_id == workspace_id,
+        Membership.status == "active",
+        Membership.role != "Project viewer",
+    )
+    if visible is not None:
+        statement = statement.where(Membership.user_id.in_(visible))
+    return list((await session.execute(statement.order_by(Membership.user_id))).scalars())
+
+
+def list_statement(
+    workspace_id: int,
+    *,
+    visible: IdSubquery | None,
+    status: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    user_id: int | None,
+    timesheet_id: str | None,
+    descending: bool,
+) -> AnySelect:
+    statement = (
+        select(Timesheet, User).join(User, User.id == Timesheet.user_id).where(Timesheet.workspace_id == workspace_id)
+    )
+    if visible is not None:
+        statement = statement.where(Timesheet.user_id.in_(visible))
+    if status is not None:
+        statement = statement.where(Timesheet.status == status)
+    if date_from is not None:
+        statement = statement.where(Timesheet.date_to >= date_from)
+    if date_to is not None:
+        statement = statement.where(Timesheet.date_from <= date_to)
+    if user_id is not None:
+        statement = statement.where(Timesheet.user_id == user_id)
+    if timesheet_id is not None:
+        statement = statement.where(Timesheet.id == timesheet_id)
+    columns = (Timesheet.date_from, Timesheet.created_at, Timesheet.user_id, Timesheet.id)
+    return statement.order_by(*(c.desc() for c in columns) if descending else columns)

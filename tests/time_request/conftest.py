@@ -1,0 +1,3 @@
+from tests.time_entry.helpers import frozen
+
+__all__ = ["frozen"]
