@@ -60,3 +60,18 @@ class LeaveRequest(Timestamps, Base):
     rejected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reject_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class LeaveRequestDay(Base):
+    """One working day of a leave request and what it uses of the balance, so that balances and
+    overlap checks sum stored rows instead of re-deriving days from settings that may change."""
+
+    __tablename__ = "leave_request_days"
+    __table_args__ = (Index("ix_leave_request_days_user_date", "workspace_id", "user_id", "leave_date"),)
+
+    request_id: Mapped[str] = mapped_column(ForeignKey("leave_requests.id", ondelete="CASCADE"), primary_key=True)
+    leave_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    days: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
