@@ -74,3 +74,6 @@ class OAuthToken(Base):
     access_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     refresh_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every pair descending from one authorization (a code, a client_credentials issue) shares a family:
+    # a replayed code or rotated refresh token revokes the whole family (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+    family: Mapped[str] = mapped_column(String(40), index=True)

@@ -1,0 +1,171 @@
+"""``/settings/tokens``: personal access tokens (created and shown once, revoked) and OAuth apps (D7)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.deps import SessionDep, TransactionalRoute
+from worktally.auth.oauth2.clients import CreatedClient, create_client
+from worktally.auth.tokens import IssuedToken, create_personal_token
+from worktally.core.clock import utc_now
+from worktally.db.models import User
+from worktally.web import repository
+from worktally.web.pages import (
+    Form,
+    bad_form,
+    csrf_failed,
+    csrf_valid,
+    message_page,
+    read_form,
+    redirect,
+    render,
+    sign_in_redirect,
+    sign_out_session,
+    signed_in_user_id,
+    valid_id,
+)
+
+router = APIRouter(route_class=TransactionalRoute)
+
+PAT_SCOPES = ("read", "write")
+MAX_NAME_LENGTH = 200
+MAX_URI_LENGTH = 2000
+
+
+async def _signed_in_user(request: Request, session: AsyncSession) -> User | None:
+    user_id = signed_in_user_id(request)
+    user = await repository.get_user(session, user_id) if user_id is not None else None
+    if user is None:
+        sign_out_session(request)
+    return user
+
+
+async def _page(
+    request: Request,
+    session: AsyncSession,
+    user: User,
+    *,
+    status_code: int = 200,
+    new_token: tuple[str, IssuedToken] | None = None,
+    new_client: tuple[str, CreatedClient] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> Response:
+    return render(
+        request,
+        "tokens.html",
+        status_code=status_code,
+        email=user.email,
+        tokens=await repository.active_tokens(session, user.id, utc_now()),
+        clients=await repository.owned_clients(session, user.id),
+        new_token={"name": new_token[0], "token": new_token[1].token} if new_token else None,
+        new_client=(
+            {"name": new_client[0], "client_id": new_client[1].client_id, "client_secret": new_client[1].client_secret}
+            if new_client
+            else None
+        ),
+        errors=errors,
+    )
+
+
+def _name(form: Form, errors: dict[str, list[str]]) -> str:
+    name = form.get("name").strip()
+    if not name:
+        errors["name"] = ["The name is required."]
+    elif len(name) > MAX_NAME_LENGTH or any(ord(ch) < 32 for ch in name):
+        errors["name"] = [f"The name must be at most {MAX_NAME_LENGTH} printable characters."]
+    return name
+
+
+def _redirect_uri(form: Form, errors: dict[str, list[str]]) -> str:
+    uri = form.get("redirect_uri").strip()
+    try:
+        parts = urlsplit(uri)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.fragment
+    except ValueError:
+        valid = False
+    if not valid or len(uri) > MAX_URI_LENGTH or any(ord(ch) <= 32 for ch in uri):
+        errors["redirect_uri"] = ["The redirect URI must be an absolute http(s) URL without a fragment."]
+    return uri
+
+
+@router.get("/settings/tokens")
+async def tokens_page(request: Request, session: SessionDep) -> Response:
+    """Your tokens and OAuth apps."""
+    user = await _signed_in_user(request, session)
+    if user is None:
+        return sign_in_redirect(request)
+    return await _page(request, session, user)
+
+
+@router.post("/settings/tokens")
+async def create_token(request: Request, session: SessionDep) -> Response:
+    """Create a personal access token; it is shown this once."""
+    form = await read_form(request)
+    if form is None:
+        return bad_form(request)
+    if not csrf_valid(request, form.get("csrf_token")):
+        return csrf_failed(request)
+    user = await _signed_in_user(request, session)
+    if user is None:
+        return redirect("/sign-in?next=/settings/tokens")
+    errors: dict[str, list[str]] = {}
+    name = _name(form, errors)
+    scopes = frozenset(form.getlist("scopes"))
+    if not scopes or not scopes <= set(PAT_SCOPES):
+        errors["scopes"] = ["Choose read, write or both."]
+    if errors:
+        return await _page(request, session, user, status_code=422, errors=errors)
+    issued = await create_personal_token(session, user_id=user.id, name=name, scopes=scopes)
+    return await _page(request, session, user, status_code=201, new_token=(name, issued))
+
+
+@router.post("/settings/tokens/{token_id}/revoke")
+async def revoke_token(token_id: int, request: Request, session: SessionDep) -> Response:
+    """Revoke one of your tokens; it stops working at once."""
+    form = await read_form(request)
+    if form is None:
+        return bad_form(request)
+    if not csrf_valid(request, form.get("csrf_token")):
+        return csrf_failed(request)
+    user = await _signed_in_user(request, session)
+    if user is None:
+        return redirect("/sign-in?next=/settings/tokens")
+    if not valid_id(token_id) or not await repository.revoke_token(session, user.id, token_id, utc_now()):
+        return message_page(
+            request,
+            "Token not found",
+            "There is no such active token.",
+            status_code=404,
+            link_href="/settings/tokens",
+            link_text="Back",
+        )
+    return redirect("/settings/tokens")
+
+
+@router.post("/settings/apps")
+async def register_app(request: Request, session: SessionDep) -> Response:
+    """Register an OAuth app; a confidential app's secret is shown this once."""
+    form = await read_form(request)
+    if form is None:
+        return bad_form(request)
+    if not csrf_valid(request, form.get("csrf_token")):
+        return csrf_failed(request)
+    user = await _signed_in_user(request, session)
+    if user is None:
+        return redirect("/sign-in?next=/settings/tokens")
+    errors: dict[str, list[str]] = {}
+    name = _name(form, errors)
+    redirect_uri = _redirect_uri(form, errors)
+    client_type = form.get("client_type") or "confidential"
+    if client_type not in ("confidential", "public"):
+        errors["client_type"] = ["Choose a confidential or a public client."]
+    if errors:
+        return await _page(request, session, user, status_code=422, errors=errors)
+    created = await create_client(
+        session, owner_user_id=user.id, name=name, redirect_uris=[redirect_uri], public=client_type == "public"
+    )
+    return await _page(request, session, user, status_code=201, new_client=(name, created))
