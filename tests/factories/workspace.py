@@ -10,10 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worktally.auth.tokens import create_personal_token
 from worktally.core.clock import utc_now
+from worktally.core.passwords import hash_password
 from worktally.db.models import Membership
 from worktally.workspace.bootstrap import create_user, create_workspace
 
 _counter = itertools.count(1)
+
+TEST_PASSWORD = "pw"
+# argon2 is deliberately slow; hash the factories' password once per run, not once per user.
+TEST_PASSWORD_HASH = hash_password(TEST_PASSWORD)
 
 
 def unique_email(prefix: str = "user") -> str:
@@ -105,7 +110,8 @@ class WorkspaceFixture:
         """An active member of this workspace with a token of their own."""
         async with self.tenants.sessionmaker() as session, session.begin():
             email = unique_email(role.split()[0].lower())
-            user = await create_user(session, email=email, firstname=firstname, lastname=lastname, password="pw")
+            user = await create_user(session, email=email, firstname=firstname, lastname=lastname, password=None)
+            user.password_hash = TEST_PASSWORD_HASH
             session.add(
                 Membership(
                     workspace_id=self.id,
@@ -146,7 +152,8 @@ class Tenants:
         """A new workspace whose owner has a read+write token."""
         async with self.sessionmaker() as session, session.begin():
             email = unique_email("owner")
-            owner = await create_user(session, email=email, firstname="Olivia", lastname="Owner", password="pw")
+            owner = await create_user(session, email=email, firstname="Olivia", lastname="Owner", password=None)
+            owner.password_hash = TEST_PASSWORD_HASH
             workspace = await create_workspace(session, owner=owner, name=name, timezone=timezone)
             issued = await create_personal_token(session, user_id=owner.id, name="test")
         member = Member(

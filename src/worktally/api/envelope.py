@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -12,6 +13,15 @@ from worktally import API_VERSION
 from worktally.core.clock import isoformat_z, utc_now
 
 T = TypeVar("T")
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# Decimals (money, hours) leave as JSON numbers, as the catalogue shows them (5000, 12.5); they are
+# computed and stored as exact decimals (D14) and only become numbers at the edge.
+JsonNumber = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
 
 # Every datetime the API returns: ISO 8601, UTC, microseconds, `Z` (D1).
 UTCDatetime = Annotated[datetime, PlainSerializer(isoformat_z, return_type=str, when_used="json")]
