@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:17:42.724568
+Create Date: 2026-11-22 07:56:58.020132
 """
 
 from __future__ import annotations
@@ -48,10 +48,7 @@ def upgrade() -> None:
         sa.Column("expires_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("used", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_oauth_authorization_codes_user_id_users"),
-            ondelete="CASCADE",
+            ["user_id"], ["users.id"], name=op.f("fk_oauth_authorization_codes_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_oauth_authorization_codes")),
         sa.UniqueConstraint("code_hash", name=op.f("uq_oauth_authorization_codes_code_hash")),
@@ -69,10 +66,7 @@ def upgrade() -> None:
         sa.Column("created_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["owner_user_id"],
-            ["users.id"],
-            name=op.f("fk_oauth_clients_owner_user_id_users"),
-            ondelete="CASCADE",
+            ["owner_user_id"], ["users.id"], name=op.f("fk_oauth_clients_owner_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_oauth_clients")),
         sa.UniqueConstraint("client_id", name=op.f("uq_oauth_clients_client_id")),
@@ -94,6 +88,7 @@ def upgrade() -> None:
         sa.Column("access_revoked_at", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("refresh_revoked_at", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("family", sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_oauth_tokens_user_id_users"), ondelete="CASCADE"
         ),
@@ -103,6 +98,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("oauth_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_oauth_tokens_client_id"), ["client_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_oauth_tokens_family"), ["family"], unique=False)
         batch_op.create_index(batch_op.f("ix_oauth_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
@@ -117,10 +113,7 @@ def upgrade() -> None:
         sa.Column("last_used_at", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_personal_access_tokens_user_id_users"),
-            ondelete="CASCADE",
+            ["user_id"], ["users.id"], name=op.f("fk_personal_access_tokens_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_personal_access_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_personal_access_tokens_token_hash")),
@@ -197,10 +190,7 @@ def upgrade() -> None:
         sa.Column("holiday_date", sa.Date(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_holidays_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_holidays_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_holidays")),
         sa.UniqueConstraint("workspace_id", "holiday_date", name=op.f("uq_holidays_workspace_id_holiday_date")),
@@ -218,10 +208,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_invitations_user_id_users"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_invitations_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_invitations_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_invitations_token_hash")),
@@ -282,10 +269,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_memberships_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_memberships_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
         sa.UniqueConstraint("workspace_id", "user_id", name=op.f("uq_memberships_workspace_id_user_id")),
@@ -314,10 +298,7 @@ def upgrade() -> None:
         sa.Column("created_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_projects_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_projects_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
     )
@@ -331,10 +312,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("color", sa.String(length=16), nullable=True),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_tags_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_tags_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
     )
@@ -349,10 +327,7 @@ def upgrade() -> None:
         sa.Column("created_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_teams_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_teams_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teams")),
     )
@@ -383,10 +358,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_timesheets_user_id_users"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_timesheets_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_timesheets_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_timesheets")),
         sa.UniqueConstraint(
@@ -428,10 +400,7 @@ def upgrade() -> None:
         sa.Column("updated_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_webhooks_created_by_users")),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_webhooks_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_webhooks_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
     )
@@ -459,10 +428,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_contracts_user_id_users"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_contracts_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_contracts_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contracts")),
     )
@@ -502,10 +468,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_expenses_user_id_users"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_expenses_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_expenses_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_expenses")),
     )
@@ -579,10 +542,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("tag_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_project_tags_project_id_projects"),
-            ondelete="CASCADE",
+            ["project_id"], ["projects.id"], name=op.f("fk_project_tags_project_id_projects"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(["tag_id"], ["tags.id"], name=op.f("fk_project_tags_tag_id_tags"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("project_id", "tag_id", name=op.f("pk_project_tags")),
@@ -599,10 +559,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_project_viewer_assignments_user_id_users"),
-            ondelete="CASCADE",
+            ["user_id"], ["users.id"], name=op.f("fk_project_viewer_assignments_user_id_users"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
@@ -642,10 +599,7 @@ def upgrade() -> None:
             ["project_id"], ["projects.id"], name=op.f("fk_tasks_project_id_projects"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_tasks_workspace_id_workspaces"),
-            ondelete="CASCADE",
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_tasks_workspace_id_workspaces"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
     )
@@ -675,6 +629,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("backoff_from", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("locked_until", worktally.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
@@ -689,10 +644,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["webhook_id"],
-            ["webhooks.id"],
-            name=op.f("fk_webhook_deliveries_webhook_id_webhooks"),
-            ondelete="CASCADE",
+            ["webhook_id"], ["webhooks.id"], name=op.f("fk_webhook_deliveries_webhook_id_webhooks"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
     )
@@ -700,6 +652,36 @@ def upgrade() -> None:
         batch_op.create_index("ix_webhook_deliveries_due", ["status", "next_attempt_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_webhook_deliveries_event_id"), ["event_id"], unique=False)
         batch_op.create_index("ix_webhook_deliveries_webhook_created", ["webhook_id", "created_at"], unique=False)
+
+    op.create_table(
+        "leave_request_days",
+        sa.Column("request_id", sa.String(length=36), nullable=False),
+        sa.Column("leave_date", sa.Date(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Numeric(precision=6, scale=2), nullable=False),
+        sa.Column("hours", sa.Numeric(precision=6, scale=2), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["leave_requests.id"],
+            name=op.f("fk_leave_request_days_request_id_leave_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_leave_request_days_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_leave_request_days_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("request_id", "leave_date", name=op.f("pk_leave_request_days")),
+    )
+    with op.batch_alter_table("leave_request_days", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_leave_request_days_user_date", ["workspace_id", "user_id", "leave_date"], unique=False
+        )
 
     op.create_table(
         "running_trackers",
@@ -719,10 +701,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_running_trackers_project_id_projects"),
-            ondelete="SET NULL",
+            ["project_id"], ["projects.id"], name=op.f("fk_running_trackers_project_id_projects"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(["started_by"], ["users.id"], name=op.f("fk_running_trackers_started_by_users")),
         sa.ForeignKeyConstraint(
@@ -776,10 +755,7 @@ def upgrade() -> None:
         sa.Column("created_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["contract_id"],
-            ["contracts.id"],
-            name=op.f("fk_time_entries_contract_id_contracts"),
-            ondelete="SET NULL",
+            ["contract_id"], ["contracts.id"], name=op.f("fk_time_entries_contract_id_contracts"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_time_entries_created_by_users")),
         sa.ForeignKeyConstraint(
@@ -789,10 +765,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_time_entries_project_id_projects"),
-            ondelete="SET NULL",
+            ["project_id"], ["projects.id"], name=op.f("fk_time_entries_project_id_projects"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
             ["task_id"], ["tasks.id"], name=op.f("fk_time_entries_task_id_tasks"), ondelete="SET NULL"
@@ -835,17 +808,11 @@ def upgrade() -> None:
         sa.Column("created_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["contract_id"],
-            ["contracts.id"],
-            name=op.f("fk_time_requests_contract_id_contracts"),
-            ondelete="SET NULL",
+            ["contract_id"], ["contracts.id"], name=op.f("fk_time_requests_contract_id_contracts"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_time_requests_created_by_users")),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_time_requests_project_id_projects"),
-            ondelete="SET NULL",
+            ["project_id"], ["projects.id"], name=op.f("fk_time_requests_project_id_projects"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
             ["task_id"], ["tasks.id"], name=op.f("fk_time_requests_task_id_tasks"), ondelete="SET NULL"
@@ -914,6 +881,10 @@ def downgrade() -> None:
 
     op.drop_table("task_assignees")
     op.drop_table("running_trackers")
+    with op.batch_alter_table("leave_request_days", schema=None) as batch_op:
+        batch_op.drop_index("ix_leave_request_days_user_date")
+
+    op.drop_table("leave_request_days")
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_webhook_deliveries_webhook_created")
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_event_id"))
@@ -1009,6 +980,7 @@ def downgrade() -> None:
     op.drop_table("personal_access_tokens")
     with op.batch_alter_table("oauth_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_oauth_tokens_user_id"))
+        batch_op.drop_index(batch_op.f("ix_oauth_tokens_family"))
         batch_op.drop_index(batch_op.f("ix_oauth_tokens_client_id"))
 
     op.drop_table("oauth_tokens")

@@ -15,6 +15,7 @@ from worktally.activity.router import router as activity_router
 from worktally.api.envelope import ErrorEnvelope
 from worktally.api.errors import register_error_handlers
 from worktally.api.rate_limit import RateLimiter, RateLimitHeadersMiddleware
+from worktally.auth.oauth2.engine import dispose_sync_engine
 from worktally.auth.oauth2.router import router as oauth2_router
 from worktally.config import Settings
 from worktally.contract.router import router as contract_router
@@ -83,10 +84,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
+        webhook_worker = None
+        if settings.webhooks_inprocess_worker:
+            from worktally.worker.runner import DeliveryWorker, WorkerOptions
+
+            webhook_worker = DeliveryWorker(app.state.sessionmaker, WorkerOptions.from_settings(settings))
+            webhook_worker.start()
         try:
             yield
         finally:
+            if webhook_worker is not None:
+                await webhook_worker.stop()
             await engine.dispose()
+            dispose_sync_engine(app.state)
 
     app = FastAPI(
         title="Worktally — WebWork Time Tracker REST API V2",

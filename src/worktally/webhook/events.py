@@ -1,14 +1,18 @@
 """The outbox (D11): ``record_event`` stores an event and one pending delivery per subscribed webhook,
 in the caller's transaction, so an event exists exactly when the change that caused it was committed.
-Delivery happens later, in a worker; the request never waits on a target.
+Delivery happens later, in a worker (``worktally.worker``); the request never waits on a target.
+An in-process worker may ask to be woken when a transaction that recorded events commits
+(``add_commit_listener``); other workers poll.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,20 +55,44 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 
 
+# Sent only by POST /webhooks/{id}/test, to that webhook alone; not subscribable (not in EVENT_TYPES).
+TEST_EVENT_TYPE = "webhook.test"
+
+_commit_listeners: set[Callable[[], None]] = set()
+_WAKE_FLAG = "worktally.webhook.wake_on_commit"
+
+
 def new_event_id() -> str:
     return "evt_" + secrets.token_hex(16)
 
 
-async def record_event(
-    session: AsyncSession, *, workspace_id: int, type: str, data: BaseModel | dict[str, Any]
-) -> WebhookEvent:
-    """Store one event and its deliveries. ``data`` is the changed resource as the API returns it."""
-    if type not in EVENT_TYPES:
-        raise ValueError(f"unknown webhook event type {type!r}")
+def add_commit_listener(listener: Callable[[], None]) -> None:
+    """Call ``listener`` after every commit of a transaction that recorded events (in this process)."""
+    _commit_listeners.add(listener)
+
+
+def remove_commit_listener(listener: Callable[[], None]) -> None:
+    _commit_listeners.discard(listener)
+
+
+def _notify_after_commit(session: AsyncSession) -> None:
+    if not _commit_listeners or session.info.get(_WAKE_FLAG):
+        return
+    session.info[_WAKE_FLAG] = True
+
+    def wake(sync_session: Any) -> None:
+        sync_session.info.pop(_WAKE_FLAG, None)
+        for listener in list(_commit_listeners):
+            listener()
+
+    sa_event.listen(session.sync_session, "after_commit", wake, once=True)
+
+
+def _new_event(workspace_id: int, type: str, data: BaseModel | dict[str, Any]) -> WebhookEvent:
     now = utc_now()
     payload_data = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     event_id = new_event_id()
-    event = WebhookEvent(
+    return WebhookEvent(
         id=event_id,
         workspace_id=workspace_id,
         type=type,
@@ -77,6 +105,15 @@ async def record_event(
             "data": payload_data,
         },
     )
+
+
+async def record_event(
+    session: AsyncSession, *, workspace_id: int, type: str, data: BaseModel | dict[str, Any]
+) -> WebhookEvent:
+    """Store one event and its deliveries. ``data`` is the changed resource as the API returns it."""
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {type!r}")
+    event = _new_event(workspace_id, type, data)
     session.add(event)
     webhooks = (
         await session.execute(
@@ -88,7 +125,28 @@ async def record_event(
     for webhook_id, events in webhooks:
         if type in events:
             session.add(
-                WebhookDelivery(webhook_id=webhook_id, event_id=event_id, status="pending", next_attempt_at=now)
+                WebhookDelivery(
+                    webhook_id=webhook_id, event_id=event.id, status="pending", next_attempt_at=event.created_at
+                )
             )
     await session.flush()
+    _notify_after_commit(session)
     return event
+
+
+async def record_test_event(session: AsyncSession, *, webhook: Webhook) -> WebhookDelivery:
+    """A ``webhook.test`` event, delivered to ``webhook`` only."""
+    event = _new_event(
+        webhook.workspace_id,
+        TEST_EVENT_TYPE,
+        {"webhook_id": webhook.id, "url": webhook.url, "message": "This is a test event from Worktally."},
+    )
+    session.add(event)
+    await session.flush()  # the event row first: the delivery points at it
+    delivery = WebhookDelivery(
+        webhook_id=webhook.id, event_id=event.id, status="pending", next_attempt_at=event.created_at
+    )
+    session.add(delivery)
+    await session.flush()
+    _notify_after_commit(session)
+    return delivery

@@ -4,7 +4,7 @@ from worktally.db.base import Base
 from worktally.db.models.activity import ActivitySlot
 from worktally.db.models.auth import OAuthAuthorizationCode, OAuthClient, OAuthToken, PersonalAccessToken
 from worktally.db.models.expense import Expense, ExpenseCategory
-from worktally.db.models.leave import LeavePolicy, LeavePolicyMember, LeaveRequest
+from worktally.db.models.leave import LeavePolicy, LeavePolicyMember, LeaveRequest, LeaveRequestDay
 from worktally.db.models.member import Invitation, Membership
 from worktally.db.models.project import Contract, Project, ProjectTag, ProjectViewerAssignment, Tag
 from worktally.db.models.task import Task, TaskAssignee
@@ -25,6 +25,7 @@ __all__ = [
     "LeavePolicy",
     "LeavePolicyMember",
     "LeaveRequest",
+    "LeaveRequestDay",
     "Membership",
     "OAuthAuthorizationCode",
     "OAuthClient",

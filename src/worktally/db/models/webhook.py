@@ -50,7 +50,10 @@ class WebhookDelivery(Timestamps, Base):
     event_id: Mapped[str] = mapped_column(ForeignKey("webhook_events.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|succeeded|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A manual retry restarts the backoff schedule: attempts before it do not count against the schedule.
+    backoff_from: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The worker's lease (also its fencing token: a result is stored only while the lease is unchanged).
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_status_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)

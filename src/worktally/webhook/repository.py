@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.db.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
+
+
+def active_webhooks(workspace_id: int) -> Select[Webhook]:
+    """The workspace's webhooks that are not deleted, oldest first."""
+    return (
+        select(Webhook)
+        .where(Webhook.workspace_id == workspace_id, Webhook.deleted_at.is_(None))
+        .order_by(Webhook.created_at, Webhook.id)
+    )
+
+
+async def get_webhook(session: AsyncSession, workspace_id: int, webhook_id: str) -> Webhook | None:
+    return (
+        await session.execute(
+            select(Webhook).where(
+                Webhook.id == webhook_id, Webhook.workspace_id == workspace_id, Webhook.deleted_at.is_(None)
+            )
+        )
+    ).scalar_one_or_none()
+
+
+def deliveries_of(webhook_id: str, status: str | None) -> Select[WebhookDelivery, str]:
+    """A webhook's deliveries with their event type, newest first."""
+    statement = (
+        select(WebhookDelivery, WebhookEvent.type)
+        .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.webhook_id == webhook_id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+    )
+    if status is not None:
+        statement = statement.where(WebhookDelivery.status == status)
+    return statement
+
+
+async def get_delivery(session: AsyncSession, webhook_id: str, delivery_id: str) -> tuple[WebhookDelivery, str] | None:
+    row = (
+        await session.execute(
+            select(WebhookDelivery, WebhookEvent.type)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.webhook_id == webhook_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def attempts_by_delivery(session: AsyncSession, delivery_ids: Sequence[str]) -> dict[str, list[WebhookAttempt]]:
+    """Every attempt of these deliveries, oldest first, in one query."""
+    found: dict[str, list[WebhookAttempt]] = defaultdict(list)
+    if not delivery_ids:
+        return found
+    attempts = (
+        await session.execute(
+            select(WebhookAttempt)
+            .where(WebhookAttempt.delivery_id.in_(delivery_ids))
+            .order_by(WebhookAttempt.delivery_id, WebhookAttempt.attempted_at, WebhookAttempt.id)
+        )
+    ).scalars()
+    for attempt in attempts:
+        found[attempt.delivery_id].append(attempt)
+    return found
+
+
+async def fail_pending(session: AsyncSession, webhook_id: str, *, reason: str, now: datetime) -> None:
+    """Give up the webhook's pending deliveries (it was deleted or paused)."""
+    await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "pending")
+        .values(status="failed", last_error=reason, next_attempt_at=now, locked_until=None, updated_at=now)
+    )
