@@ -1,0 +1,290 @@
+"""Report timings through the API against the same aggregate as bare SQL, on PostgreSQL.
+
+    python -m bench.reports            (make bench-reports)
+
+Creates its own database on ``WORKTALLY_BENCH_POSTGRES_URL`` (default ``postgresql://root@127.0.0.1:5432/test``),
+loads a workspace with ``bench.generate`` (500 members, one year of entries), times every report through the
+app in process (httpx ASGI transport: routing, auth, validation, SQL, JSON), and times the tracked-hours
+aggregate written by hand as plain SQL (psycopg) on the same database in the same run. Then it adds two more
+years before the first and times again: a month's report should cost about the same with 1 or 3 years stored,
+as the queries read only the rows in range. Prints medians and ratios; drops the database at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import psycopg
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import make_url
+
+from bench.generate import Generated, conninfo, extend_back, generate
+from worktally.config import Settings
+from worktally.db.migrate import upgrade
+from worktally.main import create_app
+
+DEFAULT_SERVER = "postgresql://root@127.0.0.1:5432/test"
+console = Console(stderr=True)
+
+# The tracked-hours aggregate as one would write it by hand for PostgreSQL: local days from generate_series and
+# AT TIME ZONE, entries joined to the days they overlap, clipped with GREATEST/LEAST, names joined on.
+BARE_TRACKED_HOURS = """
+WITH m AS (
+    SELECT user_id, coalesce(timezone, %(wtz)s) AS tz FROM memberships WHERE workspace_id = %(ws)s
+), days AS (
+    SELECT z.tz, d::date AS day,
+           (d::date::timestamp AT TIME ZONE z.tz) AS s,
+           ((d::date + 1)::timestamp AT TIME ZONE z.tz) AS e
+    FROM (SELECT DISTINCT tz FROM m) z, generate_series(%(start)s::date, %(end)s::date, interval '1 day') d
+), g AS (
+    SELECT days.day, te.user_id, te.project_id, te.contract_id,
+           sum(round(extract(epoch FROM least(te.ended_at, days.e) - greatest(te.started_at, days.s))))::bigint
+               AS seconds
+    FROM time_entries te
+    JOIN m ON m.user_id = te.user_id
+    JOIN days ON days.tz = m.tz AND te.started_at < days.e AND te.ended_at > days.s
+    WHERE te.workspace_id = %(ws)s AND te.started_at >= %(low)s::timestamptz - interval '7 days'
+      AND te.started_at < %(high)s AND te.ended_at > %(low)s {user_filter}
+    GROUP BY 1, 2, 3, 4
+)
+SELECT g.*, u.firstname, u.lastname, p.name, p.is_billable, c.rate, c.currency
+FROM g JOIN users u ON u.id = g.user_id
+LEFT JOIN projects p ON p.id = g.project_id
+LEFT JOIN contracts c ON c.id = g.contract_id
+ORDER BY g.day, u.firstname, u.lastname, g.user_id, p.name, g.project_id, g.contract_id
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    api_ms: float
+    sql_ms: float | None  # the aggregate written by hand
+    same_ms: float | None = None  # the API's own statement, run bare
+
+
+def compiled_tracked_hours(data: Generated, start: date, end: date, user_id: int | None) -> tuple[str, dict[str, Any]]:
+    """The SQL the API runs for tracked hours (``report/queries.py``), compiled for psycopg with its parameters."""
+    from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
+
+    from bench.generate import TIMEZONES
+    from worktally.report import queries
+
+    days = queries.Days("Europe/Berlin", start, end, list(TIMEZONES) if user_id is None else [], "postgresql")
+    if user_id is not None:
+        member_tz = next(p.timezone for p in data.plans if p.user_id == user_id)
+        days = queries.Days("Europe/Berlin", start, end, [member_tz], "postgresql")
+    filters = queries.TrackedFilters(user_ids=[user_id] if user_id is not None else None)
+    statement = queries.tracked_hours_statement(queries.Reach(data.workspace_id), days, filters)
+    compiled = statement.compile(dialect=psycopg_dialect.dialect(), compile_kwargs={"render_postcompile": True})
+    return str(compiled), dict(compiled.params)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+async def time_async(call: Callable[[], Awaitable[Any]], runs: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        await call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def time_sql(conn: psycopg.Connection, sql: str, params: dict[str, Any], runs: int, warmup: int = 2) -> list[float]:
+    samples = []
+    for index in range(warmup + runs):
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            cur.execute(sql, params)  # type: ignore[arg-type]
+            cur.fetchall()
+        if index >= warmup:
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def bare_minutes(conn: psycopg.Connection, sql: str, params: dict[str, Any]) -> int:
+    with conn.cursor() as cur:
+        cur.execute(sql, params)  # type: ignore[arg-type]
+        return sum((int(row[4]) + 30) // 60 for row in cur.fetchall())
+
+
+async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Result]:
+    month_end = data.last_day
+    month_start = month_end - timedelta(days=30)
+    day = month_end - timedelta(days=(month_end.weekday() - 2) % 7)  # a recent Wednesday
+    member = data.member_ids[len(data.member_ids) // 3]
+    settings = Settings(
+        database_url=url,
+        rate_limit_per_minute=10**9,
+        secret_key="bench",
+        webhooks_inprocess_worker=False,
+        db_pool_size=4,
+    )
+    app = create_app(settings)
+    month = {"start_date": month_start.isoformat(), "end_date": month_end.isoformat()}
+    results: list[Result] = []
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": f"Bearer {data.token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client:
+
+            def get(path: str, **params: Any) -> Callable[[], Awaitable[Any]]:
+                query = {"workspace_id": data.workspace_id, **params}
+
+                async def call() -> httpx.Response:
+                    response = await client.get(f"/api/v2{path}", params=query)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
+                    return response
+
+                return call
+
+            sql_params = {
+                "ws": data.workspace_id,
+                "wtz": "Europe/Berlin",
+                "start": month_start,
+                "end": month_end,
+                "low": f"{month_start - timedelta(days=1)} 00:00+00",
+                "high": f"{month_end + timedelta(days=2)} 00:00+00",
+            }
+            with psycopg.connect(conninfo(url)) as conn:
+                all_sql = BARE_TRACKED_HOURS.format(user_filter="")
+                one_sql = BARE_TRACKED_HOURS.format(user_filter="AND te.user_id = %(uid)s")
+                same_all = compiled_tracked_hours(data, month_start, month_end, None)
+                same_one = compiled_tracked_hours(data, month_start, month_end, member)
+                same = {0: same_all, 1: same_one}
+                cases: list[tuple[str, Callable[[], Awaitable[Any]], str | None, dict[str, Any]]] = [
+                    ("tracked-hours, month, all members", get("/reports/tracked-hours", **month), all_sql, sql_params),
+                    (
+                        "tracked-hours, month, one member",
+                        get("/reports/tracked-hours", user_id=member, **month),
+                        one_sql,
+                        {**sql_params, "uid": member},
+                    ),
+                    ("task-report, month, 100 members", get("/reports/task-report", per_page=100, **month), None, {}),
+                    (
+                        "activity-level, month, 100 members",
+                        get("/reports/activity-level", per_page=100, **month),
+                        None,
+                        {},
+                    ),
+                    (
+                        "activity-descriptions, month, 100",
+                        get("/reports/activity-descriptions", per_page=100, **month),
+                        None,
+                        {},
+                    ),
+                    (
+                        "daily-timeline, day, 100 members",
+                        get("/reports/daily-timeline", date=day, per_page=100),
+                        None,
+                        {},
+                    ),
+                    (
+                        "daily-attendance, day, 100 members",
+                        get("/reports/daily-attendance", date=day, per_page=100),
+                        None,
+                        {},
+                    ),
+                    ("tracked-hours, month, CSV", get("/reports/tracked-hours", format="csv", **month), None, {}),
+                ]
+                api_total = (await get("/reports/tracked-hours", **month)()).json()["data"]["total"]["total_minutes"]
+                sql_total = bare_minutes(conn, all_sql, sql_params)
+                console.print(f"[{label}] month total minutes: API {api_total}, bare SQL {sql_total}")
+                for index, (name, call, sql, params) in enumerate(cases):
+                    api = median_ms(await time_async(call, runs))
+                    bare = median_ms(time_sql(conn, sql, params, runs)) if sql else None
+                    own = median_ms(time_sql(conn, same[index][0], same[index][1], runs)) if index in same else None
+                    results.append(Result(name, api, bare, own))
+                    console.print(
+                        f"  {name}: API {api:.1f} ms"
+                        + (f", hand-written SQL {bare:.1f} ms" if bare else "")
+                        + (f", API's statement bare {own:.1f} ms" if own else "")
+                    )
+    return results
+
+
+def entries_in_month(url: str, data: Generated) -> int:
+    with psycopg.connect(conninfo(url)) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM time_entries WHERE started_at >= %s",
+            (f"{data.last_day - timedelta(days=30)} 00:00+00",),
+        )
+        return int(cur.fetchone()[0])  # type: ignore[index]
+
+
+def report(one: list[Result], three: list[Result], entries: tuple[int, int], month_rows: int) -> None:
+    table = Table(
+        title="Report medians (ms). SQL = the aggregate by hand; stmt = the API's own statement run bare; "
+        "ratios = API / that"
+    )
+    table.add_column("report")
+    for years in ("1y", "3y"):
+        for column in ("API", "SQL", "API/SQL", "stmt", "API/stmt"):
+            table.add_column(f"{column} {years}", justify="right")
+    for a, b in zip(one, three, strict=True):
+        cells = [a.name]
+        for r in (a, b):
+            cells += [
+                f"{r.api_ms:.1f}",
+                f"{r.sql_ms:.1f}" if r.sql_ms else "-",
+                f"{r.api_ms / r.sql_ms:.2f}" if r.sql_ms else "-",
+                f"{r.same_ms:.1f}" if r.same_ms else "-",
+                f"{r.api_ms / r.same_ms:.2f}" if r.same_ms else "-",
+            ]
+        table.add_row(*cells)
+    out = Console(width=200)
+    out.print(table)
+    out.print(
+        f"entries stored: {entries[0]:,} (1 year), {entries[1]:,} (3 years); entries in the month: {month_rows:,}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
+    args = parser.parse_args()
+    server = os.environ.get("WORKTALLY_BENCH_POSTGRES_URL", DEFAULT_SERVER)
+    name = f"wt_bench_{secrets.token_hex(4)}"
+    base = make_url(server)
+    admin = conninfo(server)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        data = generate(url, years=1, members=args.members, last_day=date.today() - timedelta(days=1))
+        one_year = data.entries
+        month_rows = entries_in_month(url, data)
+        first = asyncio.run(run_cases(url, data, args.runs, "1 year"))
+        extend_back(url, data, years=2)
+        second = asyncio.run(run_cases(url, data, args.runs, "3 years"))
+        report(first, second, (one_year, data.entries), month_rows)
+    finally:
+        if args.keep:
+            console.print(f"kept {url}")
+        else:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

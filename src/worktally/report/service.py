@@ -1,0 +1,519 @@
+"""Report use cases: decide the caller's reach (D6), run the queries of ``queries.py``, shape the result."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worktally.api.envelope import Pagination
+from worktally.api.pagination import PageParams, paginate, pagination_meta
+from worktally.auth import visibility
+from worktally.auth.permissions import Permission as P
+from worktally.auth.principal import Principal
+from worktally.db.functions import zone
+from worktally.report import queries, rules
+from worktally.report.params import DateRange
+from worktally.report.schemas import (
+    ActivityDay,
+    ActivityDescriptionsReport,
+    ActivityLevelReport,
+    ActivityOverall,
+    ActivityUser,
+    AttendanceUser,
+    DailyAttendanceReport,
+    DailyTimelineReport,
+    DescriptionTotal,
+    DescriptionUser,
+    TaskDay,
+    TaskReport,
+    TaskReportUser,
+    TaskTotal,
+    TimelineEntry,
+    TimelineUser,
+    UserTask,
+)
+
+
+def reach_for(principal: Principal) -> queries.Reach:
+    """D6: Owner/EM everything; team managers their teams; project managers their projects' time; else own."""
+    if principal.can(P.REPORTS_READ_ALL):
+        return queries.Reach(principal.workspace_id)
+    if principal.can(P.REPORTS_READ_MANAGED):
+        return queries.Reach(
+            principal.workspace_id,
+            user_ids=visibility.user_ids(principal),
+            project_ids=visibility.project_ids(principal),
+            self_id=principal.user_id,
+        )
+    return queries.Reach(principal.workspace_id, user_ids=visibility.user_ids(principal), self_id=principal.user_id)
+
+
+def full_name(firstname: str | None, lastname: str | None) -> str:
+    return f"{firstname or ''} {lastname or ''}".strip()
+
+
+async def _days(
+    session: AsyncSession, principal: Principal, start: date, end: date, user_ids: Sequence[int] | None = None
+) -> tuple[Any, queries.Days]:
+    """The workspace's settings and the local-day buckets of the timezones of ``user_ids`` (else every member)."""
+    info = await queries.workspace_info(session, principal.workspace_id, user_ids)
+    dialect = session.get_bind().dialect.name
+    return info, queries.Days(info.timezone, start, end, info.timezones, dialect)
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    user_id: int
+    name: str
+    timezone: str
+
+
+async def _member_page(
+    session: AsyncSession,
+    reach: queries.Reach,
+    days: queries.Days,
+    page: PageParams,
+    user_ids: Sequence[int] | None,
+    statuses: Sequence[str] = queries.LISTED_STATUSES,
+) -> tuple[list[_Member], Pagination]:
+    rows, meta = await paginate(
+        session, queries.members_statement(reach, days, user_ids=user_ids, statuses=statuses), page
+    )
+    return [_Member(r.user_id, full_name(r.firstname, r.lastname), r.timezone) for r in rows], meta
+
+
+# --- tracked hours --------------------------------------------------------------------------------
+
+
+async def tracked_hours(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    period: DateRange,
+    filters: queries.TrackedFilters,
+    currencies: Sequence[str] | None,
+) -> dict[str, Any]:
+    """The report as plain data in the shape of ``TrackedHoursReport`` (a month of 500 members is tens of
+    thousands of rows, so it is not built as models). Amounts are whole cents (rate cents x minutes / 60, half up) per row, summed exactly."""
+    reach = reach_for(principal)
+    _, days = await _days(session, principal, period.start_date, period.end_date, filters.user_ids)
+    rows = (await session.execute(queries.tracked_hours_statement(reach, days, filters))).all()
+    lookups = await _rate_lookups(session, principal.workspace_id, rows)
+
+    visible_of: dict[int, bool] = {}
+    by_day: dict[date, dict[int, dict[str, Any]]] = defaultdict(dict)
+    total_cents: dict[str, int] = {}
+    total_minutes = 0
+    all_visible = True
+    cents_str = rules.cents_str
+    for day, user_id, project_id, contract_id, seconds in rows:
+        visible = visible_of.get(user_id)
+        if visible is None:
+            visible = visible_of[user_id] = principal.sees_rates_of(user_id)
+        rate = lookups.rates.get(contract_id) if contract_id is not None else None
+        if currencies is not None and visible and (rate is None or rate[1] not in currencies):
+            continue
+        minutes = (seconds + 30) // 60
+        if minutes == 0:
+            continue
+        users = by_day[day]
+        user = users.get(user_id)
+        if user is None:
+            user = users[user_id] = {
+                "user_id": user_id,
+                "user_name": lookups.names.get(user_id, ""),
+                "total_minutes": 0,
+                "total_amount": {} if visible else None,
+                "projects": [],
+            }
+        amount: dict[str, str] | None = None
+        if visible:
+            amount = {}
+            if rate is not None:
+                cents = rules.amount_cents(minutes, rate[0])
+                amount[rate[1]] = cents_str(cents)
+                user_cents = user["total_amount"]
+                user_cents[rate[1]] = user_cents.get(rate[1], 0) + cents
+                total_cents[rate[1]] = total_cents.get(rate[1], 0) + cents
+        else:
+            all_visible = False
+        user["total_minutes"] += minutes
+        user["projects"].append(
+            {
+                "project_id": project_id,
+                "project_name": lookups.projects.get(project_id) if project_id is not None else None,
+                "contract_id": contract_id,
+                "total_minutes": minutes,
+                "total_amount": amount,
+            }
+        )
+        total_minutes += minutes
+
+    report_days: dict[str, Any] = {}
+    day = period.start_date
+    while day <= period.end_date:
+        day_users = sorted(by_day.get(day, {}).values(), key=lambda u: (u["user_name"], u["user_id"]))
+        for user in day_users:
+            user["projects"].sort(key=lambda p: (p["project_name"] or "", p["project_id"] or 0, p["contract_id"] or 0))
+            if user["total_amount"] is not None:
+                user["total_amount"] = {c: cents_str(v) for c, v in sorted(user["total_amount"].items())}
+        report_days[day.isoformat()] = {"total_minutes": sum(u["total_minutes"] for u in day_users), "users": day_users}
+        day += timedelta(days=1)
+    show_total = all_visible and (bool(rows) or principal.sees_rates_of(principal.user_id))
+    return {
+        "report_type": "tracked_hours",
+        "start_date": period.start_date.isoformat(),
+        "end_date": period.end_date.isoformat(),
+        "total": {
+            "total_minutes": total_minutes,
+            "total_amount": {c: cents_str(v) for c, v in sorted(total_cents.items())} if show_total else None,
+        },
+        "days": report_days,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookups:
+    names: dict[int, str]
+    projects: dict[int, str]
+    rates: dict[int, tuple[int, str] | None]  # contract id → its effective rate, in cents per hour
+
+
+async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence[Any]) -> _Lookups:
+    """Names and rates of the members, projects and contracts in ``rows``: three small statements."""
+    users: set[int] = set()
+    project_ids_of: set[int] = set()
+    contract_of: dict[int, tuple[int, int | None]] = {}  # contract → (member, project)
+    for _day, user_id, project_id, contract_id, _seconds in rows:
+        users.add(user_id)
+        if project_id is not None:
+            project_ids_of.add(project_id)
+        if contract_id is not None:
+            contract_of[contract_id] = (user_id, project_id)
+    user_ids, project_ids, contract_ids = sorted(users), sorted(project_ids_of), sorted(contract_of)
+    members: dict[int, Any] = {}
+    projects: dict[int, Any] = {}
+    contracts: dict[int, Any] = {}
+    if user_ids:
+        statement = queries.member_lookup_statement(workspace_id, user_ids)
+        members = {r.id: r for r in (await session.execute(statement)).all()}
+    if project_ids:
+        statement = queries.project_lookup_statement(workspace_id, project_ids)
+        projects = {r.id: r for r in (await session.execute(statement)).all()}
+    if contract_ids:
+        statement = queries.contract_lookup_statement(workspace_id, contract_ids)
+        contracts = {r.id: r for r in (await session.execute(statement)).all()}
+    rates: dict[int, tuple[int, str] | None] = {}
+    for contract_id in contract_ids:
+        contract = contracts.get(contract_id)
+        member = members.get(contract_of[contract_id][0])
+        project_id = contract_of[contract_id][1]
+        project = projects.get(project_id) if project_id is not None else None
+        rate = rules.effective_rate(
+            rules.RateSources(
+                contract_id=contract_id if contract is not None else None,
+                is_billable=project.is_billable if project is not None else None,
+                rate_type=contract.rate_type if contract is not None else None,
+                contract_rate=contract.rate if contract is not None else None,
+                contract_currency=contract.currency if contract is not None else None,
+                member_rate=member.rate if member is not None else None,
+                member_currency=member.currency if member is not None else None,
+                project_rate=project.rate if project is not None else None,
+                project_currency=project.currency if project is not None else None,
+            )
+        )
+        rates[contract_id] = None if rate is None else (int(rate[0] * 100), rate[1])
+    return _Lookups(
+        names={uid: full_name(m.firstname, m.lastname) for uid, m in members.items()},
+        projects={pid: p.name for pid, p in projects.items()},
+        rates=rates,
+    )
+
+
+# --- daily timeline -------------------------------------------------------------------------------
+
+
+async def daily_timeline(
+    session: AsyncSession, principal: Principal, *, day: date, user_ids: Sequence[int] | None, page: PageParams
+) -> tuple[DailyTimelineReport, Pagination]:
+    reach = reach_for(principal)
+    info, days = await _days(session, principal, day, day)
+    members, meta = await _member_page(session, reach, days, page, user_ids)
+    entries: dict[int, list[Any]] = defaultdict(list)
+    if members:
+        statement = queries.timeline_statement(reach, days, [m.user_id for m in members])
+        for row in (await session.execute(statement)).all():
+            entries[row.user_id].append(row)
+    owner_zone = zone(info.owner_timezone)
+    users: list[TimelineUser] = []
+    for member in members:
+        items = [
+            TimelineEntry(
+                id=row.id,
+                start_time=row.starts_at.astimezone(owner_zone),
+                end_time=row.ends_at.astimezone(owner_zone),
+                duration_minutes=rules.minutes(row.seconds),
+                project_id=row.project_id,
+                project_name=row.project_name,
+                task_id=row.task_id,
+                task_title=row.task_title,
+                activity_description=row.activity_description,
+                method=row.method,
+                activity_level=_level(row.activity_level),
+            )
+            for row in entries.get(member.user_id, [])
+        ]
+        users.append(
+            TimelineUser(
+                user_id=member.user_id,
+                user_name=member.name,
+                timezone=member.timezone,
+                total_minutes=sum(item.duration_minutes for item in items),
+                entries=items,
+            )
+        )
+    return DailyTimelineReport(date=day, users=users), meta
+
+
+# --- daily attendance -----------------------------------------------------------------------------
+
+
+async def daily_attendance(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    day: date,
+    user_ids: Sequence[int] | None,
+    statuses: Sequence[str] | None,
+    page: PageParams,
+) -> tuple[DailyAttendanceReport, Pagination]:
+    """Statuses need every member's day, so the ``status`` filter is applied before paging."""
+    reach = reach_for(principal)
+    info, days = await _days(session, principal, day, day)
+    settings = rules.AttendanceSettings(
+        workday_start_time=info.workday_start_time,
+        expected_daily_minutes=info.expected_daily_minutes,
+        late_grace_minutes=info.late_grace_minutes,
+        weekend_days=rules.parse_weekend_days(info.weekend_days),
+    )
+    member_rows = (
+        await session.execute(queries.members_statement(reach, days, user_ids=user_ids, statuses=("active",)))
+    ).all()
+    members = [_Member(r.user_id, full_name(r.firstname, r.lastname), r.timezone) for r in member_rows]
+    ids = [m.user_id for m in members]
+    worked: dict[int, Any] = {}
+    gaps: dict[int, list[Any]] = defaultdict(list)
+    leaves: dict[int, rules.LeaveOnDay] = {}
+    holiday: str | None = None
+    if ids:
+        worked = {r.user_id: r for r in (await session.execute(queries.attendance_statement(reach, days, ids))).all()}
+        for row in (await session.execute(queries.breaks_statement(reach, days, ids))).all():
+            gaps[row.user_id].append(row)
+        for row in (await session.execute(queries.leaves_statement(principal.workspace_id, day, ids))).all():
+            leaves.setdefault(
+                row.user_id, rules.LeaveOnDay(row.policy_name, row.leave_period, row.start_time, row.end_time)
+            )
+        holiday = (await session.execute(queries.holiday_statement(principal.workspace_id, day))).scalar()
+    wanted = {rules.STATUS_FILTERS[s] for s in statuses} if statuses else None
+    users: list[AttendanceUser] = []
+    for member in members:
+        tz = zone(member.timezone)
+        day_row = worked.get(member.user_id)
+        tracked = rules.minutes(day_row.seconds) if day_row is not None else 0
+        first_start = day_row.first_start if day_row is not None and tracked else None
+        last_end = day_row.last_end if day_row is not None and tracked else None
+        result = rules.attendance(
+            day,
+            tz,
+            settings,
+            tracked_minutes=tracked,
+            first_start=first_start,
+            last_end=last_end,
+            leave=leaves.get(member.user_id),
+            holiday=holiday,
+        )
+        if wanted is not None and not wanted.intersection(result.statuses):
+            continue
+        member_gaps = gaps.get(member.user_id, [])
+        users.append(
+            AttendanceUser(
+                user_id=member.user_id,
+                user_name=member.name,
+                timezone=member.timezone,
+                statuses=result.statuses,
+                is_working_day=result.is_working_day,
+                first_start=first_start.astimezone(tz) if first_start else None,
+                last_end=last_end.astimezone(tz) if last_end else None,
+                tracked_minutes=tracked,
+                expected_minutes=result.expected_minutes,
+                late_minutes=result.late_minutes,
+                left_early_minutes=result.left_early_minutes,
+                break_minutes=sum(int((gap.ends_at - gap.starts_at).total_seconds() + 30) // 60 for gap in member_gaps),
+                breaks=[rules.break_label(gap.starts_at, gap.ends_at, tz) for gap in member_gaps],
+                leave_policy=leaves[member.user_id].policy_name if member.user_id in leaves else None,
+                holiday=holiday,
+            )
+        )
+    page_users = users[page.offset : page.offset + page.per_page]
+    report = DailyAttendanceReport(
+        date=day,
+        workday_start_time=settings.workday_start_time,
+        expected_daily_minutes=settings.expected_daily_minutes,
+        late_grace_minutes=settings.late_grace_minutes,
+        users=page_users,
+    )
+    return report, pagination_meta(len(users), page, len(page_users))
+
+
+# --- activity level -------------------------------------------------------------------------------
+
+
+def _level(value: Any) -> int | None:
+    """An activity percentage, half up."""
+    return None if value is None else int(float(value) + 0.5)
+
+
+async def activity_level(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    period: DateRange,
+    contract_id: int | None,
+    user_ids: Sequence[int] | None,
+    page: PageParams,
+) -> tuple[ActivityLevelReport, Pagination]:
+    reach = reach_for(principal)
+    _, days = await _days(session, principal, period.start_date, period.end_date)
+    members, meta = await _member_page(session, reach, days, page, user_ids)
+    per_user: dict[int, list[ActivityDay]] = defaultdict(list)
+    sums: dict[int, tuple[float, int]] = {}
+    if members:
+        statement = queries.activity_days_statement(reach, days, contract_id, [m.user_id for m in members])
+        for row in (await session.execute(statement)).all():
+            per_user[row.user_id].append(
+                ActivityDay(date=row.day, activity_level=_level(row.activity_level), slots=row.slots)
+            )
+            total, count = sums.get(row.user_id, (0.0, 0))
+            sums[row.user_id] = (total + float(row.activity_level) * row.slots, count + row.slots)
+    overall = (await session.execute(queries.activity_overall_statement(reach, days, contract_id, user_ids))).one()
+    users = [
+        ActivityUser(
+            user_id=m.user_id,
+            user_name=m.name,
+            activity_level=_level(sums[m.user_id][0] / sums[m.user_id][1]) if m.user_id in sums else None,
+            slots=sums[m.user_id][1] if m.user_id in sums else 0,
+            days=per_user.get(m.user_id, []),
+        )
+        for m in members
+    ]
+    report = ActivityLevelReport(
+        start_date=period.start_date,
+        end_date=period.end_date,
+        overall=ActivityOverall(
+            activity_level=_level(overall.activity_level), slots=overall.slots, users_with_activity=overall.users
+        ),
+        users=users,
+    )
+    return report, meta
+
+
+# --- task report ----------------------------------------------------------------------------------
+
+
+async def task_report(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    period: DateRange,
+    filters: queries.TaskFilters,
+    user_ids: Sequence[int] | None,
+    page: PageParams,
+) -> tuple[TaskReport, Pagination]:
+    reach = reach_for(principal)
+    _, days = await _days(session, principal, period.start_date, period.end_date)
+    members, meta = await _member_page(session, reach, days, page, user_ids)
+    tasks: dict[int, dict[tuple[int | None, int | None], UserTask]] = defaultdict(dict)
+    if members:
+        statement = queries.task_days_statement(reach, days, filters, [m.user_id for m in members])
+        for row in (await session.execute(statement)).all():
+            minutes = rules.minutes(row.seconds)
+            if minutes == 0:
+                continue
+            key = (row.project_id, row.task_id)
+            task = tasks[row.user_id].get(key)
+            if task is None:
+                task = tasks[row.user_id][key] = UserTask(
+                    task_id=row.task_id,
+                    task_title=row.task_title,
+                    project_id=row.project_id,
+                    project_name=row.project_name,
+                    total_minutes=0,
+                    daily_breakdown=[],
+                )
+            task.total_minutes += minutes
+            task.daily_breakdown.append(TaskDay(date=row.day, total_minutes=minutes))
+    totals = [
+        TaskTotal(
+            task_id=row.task_id,
+            task_title=row.task_title,
+            project_id=row.project_id,
+            project_name=row.project_name,
+            total_minutes=rules.minutes(row.seconds),
+        )
+        for row in (await session.execute(queries.task_totals_statement(reach, days, filters, user_ids))).all()
+        if rules.minutes(row.seconds) > 0
+    ]
+    users = [
+        TaskReportUser(
+            user_id=m.user_id,
+            user_name=m.name,
+            total_minutes=sum(t.total_minutes for t in tasks.get(m.user_id, {}).values()),
+            tasks=list(tasks.get(m.user_id, {}).values()),
+        )
+        for m in members
+    ]
+    report = TaskReport(start_date=period.start_date, end_date=period.end_date, tasks_breakdown=totals, users=users)
+    return report, meta
+
+
+# --- activity descriptions ------------------------------------------------------------------------
+
+
+async def activity_descriptions(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    period: DateRange,
+    user_ids: Sequence[int] | None,
+    page: PageParams,
+) -> tuple[ActivityDescriptionsReport, Pagination]:
+    reach = reach_for(principal)
+    _, days = await _days(session, principal, period.start_date, period.end_date)
+    members, meta = await _member_page(session, reach, days, page, user_ids)
+    per_user: dict[int, list[DescriptionTotal]] = defaultdict(list)
+    if members:
+        statement = queries.descriptions_statement(reach, days, [m.user_id for m in members])
+        for row in (await session.execute(statement)).all():
+            minutes = rules.minutes(row.seconds)
+            if minutes:
+                per_user[row.user_id].append(
+                    DescriptionTotal(activity_description=row.activity_description, total_minutes=minutes)
+                )
+    users = [
+        DescriptionUser(
+            user_id=m.user_id,
+            user_name=m.name,
+            total_minutes=sum(d.total_minutes for d in per_user.get(m.user_id, [])),
+            descriptions=per_user.get(m.user_id, []),
+        )
+        for m in members
+    ]
+    return (
+        ActivityDescriptionsReport(start_date=period.start_date, end_date=period.end_date, users=users),
+        meta,
+    )
