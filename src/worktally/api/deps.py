@@ -52,7 +52,8 @@ class TransactionalRoute(APIRoute):
         return route
 
 
-def get_session(request: Request) -> AsyncSession:
+async def get_session(request: Request) -> AsyncSession:
+    # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, a hop per request.
     session: AsyncSession | None = getattr(request.state, "db", None)
     if session is None:
         session = request.app.state.sessionmaker()
@@ -121,7 +122,7 @@ async def workspace_id_from_request(
         if raw:
             try:
                 body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON (D2: never a 500)
                 body = None
             if isinstance(body, dict) and body.get("workspace_id") is not None:
                 from_body = _as_workspace_id(body["workspace_id"])

@@ -59,16 +59,21 @@ class ErrorEnvelope(BaseModel):
     meta: Meta
 
 
+# A strong reference: pydantic caches parametrised generics weakly, so without it every garbage
+# collection drops ``Envelope[Any]`` and the next request builds the model class again (milliseconds).
+_AnyEnvelope = Envelope[Any]
+
+
 def meta(pagination: Pagination | None = None) -> Meta:
     return Meta(timestamp=utc_now(), pagination=pagination)
 
 
 def ok(data: T, message: str | None = None) -> Envelope[T]:
-    return Envelope[Any](data=data, message=message, meta=meta())
+    return _AnyEnvelope(data=data, message=message, meta=meta())
 
 
 def paginated(items: Sequence[T], pagination: Pagination, message: str | None = None) -> Envelope[list[T]]:
-    return Envelope[Any](data=list(items), message=message, meta=meta(pagination))
+    return _AnyEnvelope(data=list(items), message=message, meta=meta(pagination))
 
 
 def error_body(message: str, *, code: str | None = None, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:

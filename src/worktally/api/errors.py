@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from worktally.api.envelope import error_body
@@ -59,6 +60,11 @@ async def handle_validation_error(_request: Request, exc: Exception) -> JSONResp
     # D2: malformed JSON and a bad workspace_id are 400s, not field validation.
     if any(e.get("type") == "json_invalid" for e in raw):
         return error_response(400, "The request body is not valid JSON.", code="invalid_json")
+    # FastAPI hands over the raw bytes when the Content-Type is not JSON (D2: 400, not 422).
+    if isinstance(exc.body, bytes | bytearray):
+        return error_response(
+            400, "The request body must be JSON (Content-Type: application/json).", code="unsupported_content_type"
+        )
     if any(tuple(e.get("loc", ()))[-1:] == (_WORKSPACE_ID,) for e in raw):
         return error_response(400, "workspace_id must be an integer.", code="invalid_workspace_id")
     return error_response(422, "Validation failed", code="validation_failed", errors=validation_errors(exc))
@@ -75,6 +81,40 @@ async def handle_http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, message, code=f"http_{exc.status_code}", headers=headers)
 
 
+_INT4 = range(-(2**31), 2**31)
+
+
+def _is_data_exception(exc: DBAPIError) -> bool:
+    """SQLSTATE class 22: a value the column cannot hold (an id past int4, a NUL byte in text ...)."""
+    error: BaseException | None = exc.orig
+    while error is not None:
+        if str(getattr(error, "sqlstate", "") or "").startswith("22") or isinstance(error, OverflowError):
+            return True
+        error = error.__cause__
+    return False
+
+
+async def handle_out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """D2: input the database cannot even compare is the caller's error, not a 500.
+
+    PostgreSQL's ids are int4 and its text refuses NUL (a DBAPIError of SQLSTATE class 22); SQLite's
+    driver raises OverflowError past int8, as does date arithmetic on absurd numbers.
+    """
+    if isinstance(exc, DBAPIError) and not _is_data_exception(exc):
+        return await handle_unexpected(request, exc)
+    log.info("out-of-range input on %s %s: %r", request.method, request.url.path, exc)
+    for value in request.path_params.values():
+        if isinstance(value, str) and value.lstrip("-").isdigit() and int(value) not in _INT4:
+            return error_response(404, "The requested resource was not found.", code="not_found")
+    field = "body" if request.method not in ("GET", "HEAD", "DELETE") else "query"
+    return error_response(
+        422,
+        "Validation failed",
+        code="validation_failed",
+        errors={field: ["A value is out of range or cannot be stored (numbers past 2147483647, NUL characters)."]},
+    )
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # D2: the details go to the server log only.
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -85,4 +125,6 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, handle_app_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(DBAPIError, handle_out_of_range)
+    app.add_exception_handler(OverflowError, handle_out_of_range)
     app.add_exception_handler(Exception, handle_unexpected)

@@ -1,6 +1,6 @@
 """D5: one way to page. ``page`` ≥ 1, ``per_page`` 1..max; totals in ``meta.pagination``; ties broken by id."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -27,12 +27,16 @@ class PageParams:
         return (self.page - 1) * self.per_page
 
 
-def page_params(default: int = 20, maximum: int = 100) -> Callable[..., PageParams]:
+def page_params(default: int = 20, maximum: int = 100) -> Callable[..., Awaitable[PageParams]]:
     """A dependency reading ``page`` and ``per_page`` with this endpoint's default and maximum."""
 
-    def dependency(
-        page: Annotated[int, Query(description="Page number, from 1.")] = 1,
-        per_page: Annotated[int, Query(description=f"Rows per page, 1..{maximum}.")] = default,
+    async def dependency(  # async: a plain def would run in FastAPI's thread pool
+        # The bounds are documented (json_schema_extra) but checked below, for D5's own messages.
+        page: Annotated[int, Query(description="Page number, from 1.", json_schema_extra={"minimum": 1})] = 1,
+        per_page: Annotated[
+            int,
+            Query(description=f"Rows per page, 1..{maximum}.", json_schema_extra={"minimum": 1, "maximum": maximum}),
+        ] = default,
     ) -> PageParams:
         errors: dict[str, list[str]] = {}
         if page < 1:

@@ -46,14 +46,17 @@ class RateLimiter:
         )
         self.limiter = MovingWindowRateLimiter(self.storage)
 
-    async def hit(self, key: str) -> LimitState:
-        """Count one request for ``key``; raises 429 (with the D8 headers) when over the limit."""
+    async def _count(self, key: str) -> tuple[bool, LimitState]:
         allowed = await self.limiter.hit(self.item, "wt", key)
         stats = await self.limiter.get_window_stats(self.item, "wt", key)
         reset_at = math.ceil(stats.reset_time)
-        state = LimitState(limit=self.per_minute, remaining=max(0, stats.remaining), reset_at=reset_at)
+        return allowed, LimitState(limit=self.per_minute, remaining=max(0, stats.remaining), reset_at=reset_at)
+
+    async def hit(self, key: str) -> LimitState:
+        """Count one request for ``key``; raises 429 (with the D8 headers) when over the limit."""
+        allowed, state = await self._count(key)
         if not allowed:
-            retry_after = max(1, reset_at - int(time.time()))
+            retry_after = min(self.item.get_expiry(), max(1, math.ceil(state.reset_at - time.time())))
             raise RateLimitedError(headers={**state.headers(), "Retry-After": str(retry_after)})
         return state
 
@@ -62,6 +65,10 @@ class RateLimiter:
 
     async def hit_address(self, address: str) -> LimitState:
         return await self.hit(f"addr:{address}")
+
+    async def count_address(self, address: str) -> LimitState:
+        """Count a request that was answered before authentication (404, 405, malformed body); never refuses."""
+        return (await self._count(f"addr:{address}"))[1]
 
     async def reset(self) -> None:
         await self.storage.reset()
@@ -72,10 +79,15 @@ def remember(scope_state: dict[str, Any], state: LimitState) -> None:
 
 
 class RateLimitHeadersMiddleware:
-    """Adds X-RateLimit-* to every response whose request was counted (D8)."""
+    """Adds X-RateLimit-* to every API response (D8).
 
-    def __init__(self, app: ASGIApp) -> None:
+    A request answered before authentication counted it (unknown route, wrong method, a body that is not
+    JSON) is counted here against the client's address, so that it too carries the headers.
+    """
+
+    def __init__(self, app: ASGIApp, api_prefix: str = "/api/v2") -> None:
         self.app = app
+        self.api_prefix = api_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,9 +97,15 @@ class RateLimitHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state = scope.get("state", {}).get(STATE_KEY)
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                counted = b"x-ratelimit-limit" in present  # a 429 carries its own headers
+                if state is None and not counted and scope["path"].startswith(self.api_prefix):
+                    limiter: RateLimiter | None = getattr(scope["app"].state, "rate_limiter", None)
+                    client = scope.get("client")
+                    if limiter is not None:
+                        state = await limiter.count_address(client[0] if client else "unknown")
                 if state is not None:
-                    headers = list(message.get("headers", []))
-                    present = {name.lower() for name, _ in headers}
                     for name, value in state.headers().items():
                         if name.lower().encode() not in present:
                             headers.append((name.lower().encode(), value.encode()))
