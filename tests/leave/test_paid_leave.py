@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from tests.factories import Tenants
 from tests.leave.support import add_time, approve, leave_entries, make_policy, request_leave, set_workspace
+from worktally.db.models import Timesheet
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
@@ -91,4 +92,30 @@ class TestApprovePaidLeave:
 
         await ws.owner.api.put(f"/leaves/{leave['id']}/reject", json={})
 
+        assert await leave_entries(ws, leave["id"]) == []
+
+
+class TestApprovePaidLeaveInAnApprovedTimesheet:
+    async def test_is_refused_and_leaves_the_request_pending(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member()
+        policy = await make_policy(ws, hours_per_day=8, is_paid=True)
+        leave = await request_leave(member, policy["id"], "2026-02-10", "2026-02-10")
+        async with ws.tenants.sessionmaker() as session, session.begin():
+            session.add(
+                Timesheet(
+                    workspace_id=ws.id,
+                    user_id=member.user_id,
+                    date_from=date(2026, 2, 9),
+                    date_to=date(2026, 2, 15),
+                    status="approved",
+                )
+            )
+
+        response = await ws.owner.api.put(f"/leaves/{leave['id']}/approve", json={})
+
+        assert response.status_code == 409
+        assert response.json()["error"] == "timesheet_approved"
+        listed = await ws.owner.api.get("/leaves", params={"id": leave["id"]})
+        assert listed.json()["data"][0]["status"] == "pending"
         assert await leave_entries(ws, leave["id"]) == []

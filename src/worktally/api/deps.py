@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response, Security
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2AuthorizationCodeBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,12 +74,34 @@ def rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-async def authenticate(request: Request, session: SessionDep) -> Identity:
+# Documents the bearer scheme in the OpenAPI document; both kinds of token use it (D7).
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="A personal access token (`wtp_…`) or an OAuth2 access token (`wta_…`).",
+)
+
+# The same header, documented as the catalogue does ("oauth2 or apiKey"): OAuth2 clients find the flow here.
+oauth2_scheme = OAuth2AuthorizationCodeBearer(
+    authorizationUrl="/oauth/authorize",
+    tokenUrl="/oauth/token",
+    refreshUrl="/oauth/token",
+    scopes={"read": "Read access", "write": "Create, change and delete", "admin": "read and write"},
+    scheme_name="oauth2",
+    auto_error=False,
+)
+
+
+async def authenticate(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    _oauth2: Annotated[str | None, Security(oauth2_scheme)],
+) -> Identity:
     """The bearer token's identity; counts the request against the caller's limit (D7, D8)."""
     limiter = rate_limiter(request)
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    identity = await identify(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    token = credentials.credentials.strip() if credentials else ""
+    identity = await identify(session, token) if token else None
     if identity is None:
         remember(request.scope.setdefault("state", {}), await limiter.hit_address(client_address(request)))
         raise UnauthenticatedError(headers={"WWW-Authenticate": "Bearer"})

@@ -35,6 +35,8 @@ from worktally.leave.schemas import (
     LeaveRead,
     LeaveTotal,
 )
+from worktally.timesheet import repository as timesheet_repository
+from worktally.timesheet.service import TimesheetApprovedError
 from worktally.webhook.events import record_event
 
 PAID_LEAVE_METHOD = "Paid leave"
@@ -387,6 +389,11 @@ async def _pending_or_error(session: AsyncSession, principal: Principal, request
 
 async def approve_leave(session: AsyncSession, principal: Principal, request_id: str) -> LeaveRead:
     request = await _pending_or_error(session, principal, request_id)
+    if request.is_paid and await timesheet_repository.any_approved_between(
+        session, principal.workspace_id, request.user_id, request.start_date, request.end_date
+    ):
+        # D10: paid leave becomes time, and time inside an approved timesheet cannot change.
+        raise TimesheetApprovedError()
     now = utc_now()
     request.status = "approved"
     request.approved_by = principal.user_id
