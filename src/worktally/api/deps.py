@@ -16,6 +16,7 @@ from worktally.api.rate_limit import RateLimiter, remember
 from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
 from worktally.auth.tokens import identify
+from worktally.config import Settings
 from worktally.core.errors import BadRequestError, ForbiddenError, UnauthenticatedError
 from worktally.db.models import Membership, Workspace
 
@@ -63,6 +64,19 @@ async def get_session(request: Request) -> AsyncSession:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app was created with (``create_app(settings)``)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def client_address(request: Request) -> str:

@@ -5,11 +5,11 @@ from typing import Any
 from sqlalchemy import Row, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import MAX_ID
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
 from worktally.contract.schemas import ContractFilters
 from worktally.db.models import Contract, Membership, Project, User
-from worktally.project.schemas import MAX_ID
 
 ContractRow = Row[Any]
 

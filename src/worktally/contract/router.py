@@ -6,13 +6,13 @@ from fastapi import APIRouter, Depends, Query
 
 from worktally.api.deps import SessionDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, ok, paginated
+from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import CONTRACTS_READ, Permission
 from worktally.auth.principal import Principal
 from worktally.contract import service
 from worktally.contract.rules import ContractStatus
 from worktally.contract.schemas import ContractCreate, ContractFilters, ContractRead, ContractUpdate
-from worktally.project.schemas import MAX_ID
 
 router = APIRouter(prefix="/contracts", tags=["Contracts"], route_class=TransactionalRoute)
 

@@ -6,8 +6,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.fields import Id
 from worktally.contract.rules import ContractStatus, RateType, ScreenshotMode
-from worktally.project.schemas import Id, Money, WorkspaceInBody
+from worktally.project.schemas import Money, WorkspaceInBody
 
 WeeklyHours = Annotated[int, Field(ge=1, le=168, description="Hours per week, 1..168.")]
 

@@ -18,39 +18,50 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import CTE, Date, DateTime, Integer, String, bindparam, column, event, func, select, type_coerce
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    bindparam,
+    cast,
+    column,
+    event,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from worktally.core.timezones import is_known_zone, zone
 from worktally.db.types import UTCDateTime
 
 _SQLITE_LOCAL_DATE = "wt_local_date"
 
 
-@lru_cache(maxsize=512)
-def zone(name: str | None) -> ZoneInfo:
-    """The zone called ``name``; UTC for an empty or unknown name (a bad stored value never breaks a report)."""
-    if not name:
-        return ZoneInfo("UTC")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+def exact_sum_hundredths(column: Any) -> ColumnElement[Any]:
+    """D14: an exact SUM of a 2-place decimal column, as integer hundredths.
+
+    Exact on PostgreSQL (NUMERIC) and on SQLite, where money is stored as text and SUM would
+    otherwise add binary floats. Read the result back with ``from_hundredths``.
+    """
+    return func.coalesce(func.sum(cast(func.round(cast(column, Numeric(14, 2)) * 100), BigInteger)), 0)
 
 
-def is_known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+def from_hundredths(value: Any) -> Decimal:
+    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
 
 
 def local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
@@ -237,6 +248,8 @@ __all__ = [
     "DayBucket",
     "day_bucket_rows",
     "day_buckets",
+    "exact_sum_hundredths",
+    "from_hundredths",
     "greatest",
     "is_known_zone",
     "least",

@@ -4,10 +4,11 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, Select, cast, func, insert, select
+from sqlalchemy import ColumnElement, Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.visibility import IdSubquery
+from worktally.db.functions import exact_sum_hundredths, from_hundredths
 from worktally.db.models import Expense, ExpenseCategory, Membership, Project, User, Workspace
 from worktally.expense.schemas import ExpenseFilters
 
@@ -39,14 +40,10 @@ def expenses(workspace_id: int, filters: ExpenseFilters, only_user: int | None) 
 async def total_amount(
     session: AsyncSession, workspace_id: int, filters: ExpenseFilters, only_user: int | None
 ) -> Decimal:
-    """The exact sum of the matching amounts, computed in SQL (D14).
-
-    Amounts are summed as integer cents: exact on PostgreSQL (NUMERIC) and on SQLite, where the
-    column is text and SUM would otherwise add binary floats.
-    """
-    cents: Any = func.coalesce(func.sum(cast(func.round(cast(Expense.amount, Numeric(14, 2)) * 100), BigInteger)), 0)
-    value = (await session.execute(select(cents).where(*_conditions(workspace_id, filters, only_user)))).scalar_one()
-    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+    """The exact sum of the matching amounts, computed in SQL (D14)."""
+    total = exact_sum_hundredths(Expense.amount)
+    value = (await session.execute(select(total).where(*_conditions(workspace_id, filters, only_user)))).scalar_one()
+    return from_hundredths(value)
 
 
 async def get(session: AsyncSession, workspace_id: int, expense_id: str) -> Expense | None:

@@ -4,31 +4,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, Field, StringConstraints
+from pydantic import AliasChoices, BaseModel, Field, StringConstraints
 
 from worktally.api.envelope import Envelope, JsonNumber, UTCDatetime
-
-MAX_ID = 2**31 - 1  # integer ids are 32-bit columns on PostgreSQL
+from worktally.api.fields import Id, NoNul
 
 # D14: Decimal in and in storage; a JSON number out (the exact value with at most two decimals).
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2, description="More than 0, two decimals.")]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("The value may not contain NUL characters")
-    return value
-
-
-ExpenseName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(_no_nul)
-]
-CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)
-]
-Note = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_nul)]
-PublicId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_no_nul)]
+ExpenseName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul]
+CategoryName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
+Note = Annotated[str, StringConstraints(max_length=5000), NoNul]
+PublicId = Annotated[str, StringConstraints(max_length=64), NoNul]
 ExpenseType = Literal["billable", "non-billable"]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +19,7 @@ from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from worktally.core.timezones import zone
 from worktally.db.models import Expense, ExpenseCategory
 from worktally.expense import repository
 from worktally.expense.schemas import (
@@ -43,11 +43,7 @@ def display_date(day: date) -> str:
 
 
 def _local_day(instant: datetime, timezone: str) -> date:
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return instant.astimezone(zone).date()
+    return instant.astimezone(zone(timezone)).date()
 
 
 async def _reads(session: AsyncSession, principal: Principal, expenses: Sequence[Expense]) -> list[ExpenseRead]:

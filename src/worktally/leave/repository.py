@@ -4,12 +4,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, Select, cast, delete, extract, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, extract, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.permissions import Role
+from worktally.db.functions import exact_sum_hundredths, from_hundredths
 from worktally.db.models import (
     Holiday,
     LeavePolicy,
@@ -26,15 +26,6 @@ from worktally.leave.schemas import LeaveFilters
 LIVE_STATUSES = ("pending", "approved")
 # Members who take leave: everyone but project viewers (clients), and not those who left (D12).
 _LEAVE_TAKING_STATUSES = ("active", "inactive")
-
-
-def _hundredths_sum(column: Any) -> ColumnElement[Any]:
-    """An exact SUM of a 2-place decimal column on both SQLite (REAL) and PostgreSQL (NUMERIC)."""
-    return func.coalesce(func.sum(cast(func.round(cast(column, Numeric(14, 2)) * 100), BigInteger)), 0)
-
-
-def _from_hundredths(value: Any) -> Decimal:
-    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
 
 
 # --- workspace and members -------------------------------------------------------------------------
@@ -270,7 +261,7 @@ async def use_by_year(
     column = LeaveRequestDay.days if unit == "days" else LeaveRequestDay.hours
     year = extract("year", LeaveRequestDay.leave_date)
     rows = await session.execute(
-        select(year, _hundredths_sum(column))
+        select(year, exact_sum_hundredths(column))
         .join(LeaveRequest, LeaveRequest.id == LeaveRequestDay.request_id)
         .where(
             LeaveRequestDay.workspace_id == workspace_id,
@@ -282,7 +273,7 @@ async def use_by_year(
         )
         .group_by(year)
     )
-    return {int(y): _from_hundredths(total) for y, total in rows}
+    return {int(y): from_hundredths(total) for y, total in rows}
 
 
 async def approved_use(
@@ -295,8 +286,8 @@ async def approved_use(
         select(
             LeaveRequestDay.user_id,
             LeaveRequest.policy_id,
-            _hundredths_sum(LeaveRequestDay.days),
-            _hundredths_sum(LeaveRequestDay.hours),
+            exact_sum_hundredths(LeaveRequestDay.days),
+            exact_sum_hundredths(LeaveRequestDay.hours),
         )
         .join(LeaveRequest, LeaveRequest.id == LeaveRequestDay.request_id)
         .where(
@@ -308,7 +299,7 @@ async def approved_use(
         )
         .group_by(LeaveRequestDay.user_id, LeaveRequest.policy_id)
     )
-    return {(uid, pid): (_from_hundredths(d), _from_hundredths(h)) for uid, pid, d, h in rows}
+    return {(uid, pid): (from_hundredths(d), from_hundredths(h)) for uid, pid, d, h in rows}
 
 
 # --- paid leave time ----------------------------------------------------------------------------

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Body, Depends, Path, Query
 
 from worktally.api.deps import SessionDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, ok, paginated
+from worktally.api.fields import Id
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.leave import service
 from worktally.leave.schemas import (
-    Id,
     LeaveApprove,
     LeaveBalanceRead,
     LeaveCreate,

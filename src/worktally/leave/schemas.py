@@ -7,18 +7,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.fields import Id, NoNul
 from worktally.leave.rules import parse_hhmm
 
-MAX_ID = 2**31 - 1  # integer ids are 32-bit columns on PostgreSQL
-
 # Decimal in, JSON number out (never a string, never a binary float in storage).
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("The value may not contain NUL characters")
-    return value
 
 
 def _hhmm(value: str) -> str:
@@ -27,9 +19,9 @@ def _hhmm(value: str) -> str:
     return value
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
-Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)]
-PublicId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_no_nul)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
+Text = Annotated[str, StringConstraints(max_length=2000), NoNul]
+PublicId = Annotated[str, StringConstraints(max_length=64), NoNul]
 HHMM = Annotated[str, AfterValidator(_hhmm)]
 HoursPerDay = Annotated[Decimal, Field(gt=0, le=24, max_digits=4, decimal_places=2)]
 Allowance = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)]
@@ -102,7 +94,7 @@ class LeaveApprove(BaseModel):
 
 class LeaveReject(BaseModel):
     workspace_id: int | None = None
-    reason: Annotated[str, StringConstraints(max_length=1000), AfterValidator(_no_nul)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=1000), NoNul] | None = None
 
 
 class LeaveFilters(BaseModel):

@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
+from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, paginate, paginate_scalars
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from worktally.core.timezones import zone
 from worktally.db.models import LeavePolicy, LeaveRequest, LeaveRequestDay, TimeEntry
 from worktally.leave import repository, rules
 from worktally.leave.schemas import (
-    MAX_ID,
     LeaveBalanceItem,
     LeaveBalanceRead,
     LeaveCreate,
@@ -421,23 +421,18 @@ async def reject_leave(session: AsyncSession, principal: Principal, request_id: 
     return read
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 async def record_paid_leave(session: AsyncSession, *, workspace_id: int, request: LeaveRequest, by: int) -> None:
     """Approved paid leave shows in the member's time: ``Paid leave`` entries placed by ``rules.place``."""
     workspace = await repository.get_workspace(session, workspace_id)
     member = await repository.get_member(session, workspace_id, request.user_id)
-    zone = _zone(member.timezone if member else workspace.timezone)
+    member_zone = zone(member.timezone if member else workspace.timezone)
     workday_start = rules.parse_hhmm(workspace.workday_start_time or "") or 9 * 60
     unit = (await repository.policy_names(session, [request.policy_id]))[request.policy_id][1]
     for day in await repository.days_of(session, request.id):
-        midnight = datetime.combine(day.leave_date, time(0), tzinfo=zone)
-        next_midnight = datetime.combine(day.leave_date + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        midnight = datetime.combine(day.leave_date, time(0), tzinfo=member_zone)
+        next_midnight = datetime.combine(day.leave_date + timedelta(days=1), time(0), tzinfo=member_zone).astimezone(
+            UTC
+        )
         start_minute = rules.entry_start(unit, request.leave_period, request.start_time, day.hours, workday_start)
         start = (midnight + timedelta(minutes=start_minute)).astimezone(UTC)
         busy = await repository.busy_intervals(session, workspace_id, request.user_id, start, next_midnight)

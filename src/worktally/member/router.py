@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, SettingsDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import MEMBERS_READ, Permission
 from worktally.auth.principal import Principal
-from worktally.config import Settings
 from worktally.member import service
 from worktally.member.mail import InvitationMail, deliver_invitation
 from worktally.member.schemas import (
@@ -28,14 +27,6 @@ MembersRead = Annotated[Principal, require(*MEMBERS_READ)]
 MembersWrite = Annotated[Principal, require(Permission.MEMBERS_WRITE)]
 MemberId = Annotated[int, Path(alias="memberId", description="The member's user id.")]
 EXTENSION = {"x-worktally-extension": True}
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.get("", response_model=Envelope[list[MemberRead]])

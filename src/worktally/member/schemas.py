@@ -9,12 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
-
-
-def no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("The value must not contain NUL characters.")
-    return value
+from worktally.api.fields import NoNul
 
 
 def _email(value: str) -> str:
@@ -37,16 +32,16 @@ def _timezone(value: str) -> str:
     return value
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(no_nul)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
     AfterValidator(_email),
     Field(json_schema_extra={"format": "email"}),
 ]
-EmailFilter = Annotated[str, StringConstraints(max_length=254), AfterValidator(no_nul)]
+EmailFilter = Annotated[str, StringConstraints(max_length=254), NoNul]
 Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_timezone)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_nul)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
 Rate = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 # Money goes out as a JSON number (catalogue: `rate` num); it is stored exactly (D14).
 EntityId = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -5,9 +5,9 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import MAX_ID
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Contract, Project, ProjectTag, Tag
-from worktally.project.schemas import MAX_ID
 
 
 def _like_pattern(fragment: str) -> str:

@@ -4,23 +4,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.fields import NoNul
 
-# Ids are 32-bit integers in the database; anything larger cannot exist (and must not reach the driver).
-MAX_ID = 2**31 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL refuses NUL in text; refuse it here as a field error instead.
-    if "\x00" in value:
-        raise ValueError("The value must not contain NUL characters")
-    return value
-
-
-NoNul = AfterValidator(_no_nul)
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul]
 TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
 Icon = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul]

@@ -4,13 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, SettingsDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
 from worktally.member.mail import InvitationMail, deliver_invitation
-from worktally.member.router import SettingsDep
 from worktally.member.schemas import EmailFilter
 from worktally.project_viewer import service
 from worktally.project_viewer.schemas import ProjectAssignment, ProjectViewerCreate, ProjectViewerRead

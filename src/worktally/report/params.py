@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from worktally.api.fields import MAX_ID
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
 from worktally.db.functions import zone
 
-MAX_ID = 2**31 - 1
 MAX_LIST = 1000
 # Ranges the catalogue caps (D16), and a bound for the uncapped ones so that no request is unbounded.
 CAPPED_RANGE_DAYS = 31

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from worktally.api.deps import SessionDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, Pagination, meta
+from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import REPORTS_READ
 from worktally.auth.principal import Principal
@@ -74,7 +75,7 @@ async def tracked_hours_report(
 ) -> Envelope[TrackedHoursReport] | Response:
     """Tracked minutes per day, member, project and contract (amounts per currency where rates are visible)."""
     errors: dict[str, list[str]] = {}
-    if user_id is not None and not 1 <= user_id <= params.MAX_ID:
+    if user_id is not None and not 1 <= user_id <= MAX_ID:
         errors["user_id"] = ["The user_id must be a member id."]
     user_ids = params.id_list("users", users, errors)
     project_ids = params.id_list("projects", projects, errors)
@@ -178,7 +179,7 @@ async def activity_level_report(
 ) -> Envelope[ActivityLevelReport] | Response:
     """Average activity per member per day (from 10-minute slots, D15) and overall; at most 31 days."""
     errors: dict[str, list[str]] = {}
-    if contract_id is not None and not 1 <= contract_id <= params.MAX_ID:
+    if contract_id is not None and not 1 <= contract_id <= MAX_ID:
         errors["contract_id"] = ["The contract_id must be a contract id."]
     ids = params.id_list("user_ids", user_ids, errors)
     period = params.date_range(start_date, end_date, max_days=params.CAPPED_RANGE_DAYS, default=None, errors=errors)

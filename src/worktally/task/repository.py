@@ -5,9 +5,9 @@ from collections.abc import Collection
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import MAX_ID
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Contract, Project, Task, TaskAssignee, User
-from worktally.project.schemas import MAX_ID
 from worktally.task.schemas import TaskAssigneeRead, TaskFilters
 
 

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from worktally.api.deps import SessionDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, ok, paginated
+from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import TASKS_READ, TASKS_WRITE
 from worktally.auth.principal import Principal
-from worktally.project.schemas import MAX_ID
 from worktally.task import service
 from worktally.task.errors import TaskNotFoundError
 from worktally.task.rules import TaskPriority, TaskStatus

@@ -7,7 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from worktally.api.envelope import UTCDatetime
-from worktally.project.schemas import Id, NoNul, Notes, WorkspaceInBody
+from worktally.api.fields import Id, NoNul
+from worktally.project.schemas import Notes, WorkspaceInBody
 from worktally.task.rules import TaskPriority, TaskStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoNul]

@@ -5,7 +5,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from worktally.api.envelope import UTCDatetime
-from worktally.member.schemas import WorkspaceIdField, no_nul
+from worktally.api.fields import no_nul
+from worktally.member.schemas import WorkspaceIdField
 
 TeamName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_nul)

@@ -7,7 +7,7 @@ system checks the same things in the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import user_ids
 from worktally.core.errors import NotFoundError, ValidationError
+from worktally.core.timezones import zone
 from worktally.db.models import Contract, Membership, Project, Task, User, Workspace
 
 # Namespace for pg_advisory_xact_lock(ns, user_id): serialises writes of one member's time.
@@ -66,13 +67,6 @@ class Target:
     @property
     def task_title(self) -> str | None:
         return self.task.title if self.task else None
-
-
-def zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 async def find_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:

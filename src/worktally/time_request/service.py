@@ -15,6 +15,7 @@ from worktally.auth.visibility import user_ids
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from worktally.core.ids import new_public_id
+from worktally.core.timezones import zone
 from worktally.db.models import TimeRequest
 from worktally.time_entry import rules
 from worktally.time_entry import service as time_entries
@@ -26,7 +27,6 @@ from worktally.time_entry.targets import (
     find_member,
     member_for_write,
     resolve_target,
-    zone,
 )
 from worktally.time_request import messages, repository
 from worktally.time_request.schemas import TimeRequestCreate, TimeRequestRead

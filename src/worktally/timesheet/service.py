@@ -19,10 +19,11 @@ from worktally.auth.visibility import IdSubquery, user_ids
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.money import to_money
+from worktally.core.timezones import zone
 from worktally.db.models import Timesheet, User
 from worktally.time_entry import repository as entries
 from worktally.time_entry.rules import Interval, day_bounds, local_date
-from worktally.time_entry.targets import MemberInfo, find_member, lock_member_time, zone
+from worktally.time_entry.targets import MemberInfo, find_member, lock_member_time
 from worktally.timesheet import repository, rules
 from worktally.timesheet.schemas import DailyProjectMinutes, TimesheetMember, TimesheetRead
 from worktally.webhook.events import record_event

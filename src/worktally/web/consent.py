@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from worktally.api.deps import SessionDep, TransactionalRoute
+from worktally.api.deps import SessionDep, TransactionalRoute, settings_of
 from worktally.auth.oauth2.engine import sync_engine
 from worktally.auth.oauth2.router import checked_url
 from worktally.auth.oauth2.server import (
@@ -22,7 +22,6 @@ from worktally.auth.oauth2.server import (
     check_authorization,
     decide_authorization,
 )
-from worktally.config import Settings
 from worktally.web import repository
 from worktally.web.pages import (
     bad_form,
@@ -73,17 +72,12 @@ def _to_client(request: Request, answer: OAuthResponse) -> Response:
     return RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 @router.get("/oauth/authorize")
 async def authorize_page(request: Request, session: SessionDep) -> Response:
     """Ask the signed-in user to approve the app (RFC 6749 §4.1.1)."""
     if (throttled := await throttle(request)) is not None:
         return throttled
-    engine = sync_engine(request.app.state, _settings(request).database_url)
+    engine = sync_engine(request.app.state, settings_of(request).database_url)
     outcome = await run_in_threadpool(check_authorization, engine, _http(request))
     if isinstance(outcome, AuthorizationRefused):
         return _refused_page(request, outcome)
@@ -122,7 +116,7 @@ async def decide(request: Request) -> Response:
     user_id = signed_in_user_id(request)
     if user_id is None:
         return sign_in_redirect(request)
-    engine = sync_engine(request.app.state, _settings(request).database_url)
+    engine = sync_engine(request.app.state, settings_of(request).database_url)
     outcome = await run_in_threadpool(
         lambda: decide_authorization(engine, _http(request), user_id=user_id, approve=form.get("decision") == "approve")
     )

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from worktally.api.deps import client_address
+from worktally.api.fields import MAX_ID
 from worktally.core.errors import RateLimitedError
 from worktally.core.secrets import constant_time_equals
 
@@ -34,7 +35,6 @@ _PAGE_HEADERS = {
     "Content-Security-Policy": "frame-ancestors 'none'",
     "Referrer-Policy": "same-origin",
 }
-_MAX_ID = 2**31 - 1
 
 
 def signed_in_user_id(request: Request) -> int | None:
@@ -80,7 +80,7 @@ def safe_next(value: str | None, default: str = "/settings/tokens") -> str:
 
 
 def valid_id(value: int) -> bool:
-    return 0 < value <= _MAX_ID
+    return 0 < value <= MAX_ID
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:

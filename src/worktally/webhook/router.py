@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, SettingsDep, TransactionalRoute, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
 from worktally.auth.permissions import Permission
@@ -23,8 +23,8 @@ Page = Annotated[PageParams, Depends(page_params(default=20, maximum=100))]
 EXTENSION: dict[str, Any] = {"x-worktally-extension": True}
 
 
-def allow_private_targets(request: Request) -> bool:
-    return bool(request.app.state.settings.webhooks_allow_private_targets)
+async def allow_private_targets(settings: SettingsDep) -> bool:
+    return settings.webhooks_allow_private_targets
 
 
 AllowPrivate = Annotated[bool, Depends(allow_private_targets)]

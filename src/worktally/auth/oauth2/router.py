@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from worktally.api.deps import client_address
+from worktally.api.deps import client_address, settings_of
 from worktally.api.rate_limit import remember
 from worktally.auth.oauth2.engine import sync_engine
 from worktally.auth.oauth2.grants import CLIENT_AUTH_METHODS, CODE_CHALLENGE_METHODS
@@ -35,7 +35,6 @@ from worktally.auth.oauth2.server import (
     revocation_response,
     token_response,
 )
-from worktally.config import Settings
 from worktally.core.errors import RateLimitedError
 
 router = APIRouter(tags=["OAuth2"])
@@ -73,7 +72,7 @@ def checked_url(request: Request) -> str:
     Behind a TLS-terminating proxy the server itself sees plain http; an https ``WORKTALLY_PUBLIC_URL``
     is the operator saying that TLS is in place, so the public address is what gets checked.
     """
-    public_url = _settings(request).public_url
+    public_url = settings_of(request).public_url
     if public_url.startswith("https://"):
         return public_url + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return str(request.url)
@@ -106,11 +105,6 @@ def to_response(answer: OAuthResponse) -> Response:
     return Response(answer.body, status_code=answer.status_code, headers=headers)
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 @router.post(
     "/oauth/token",
     response_model=TokenResponse,
@@ -124,7 +118,7 @@ async def issue_token(request: Request) -> Response:
     http = await read_http_request(request, with_form=True)
     if isinstance(http, Response):
         return http
-    settings = _settings(request)
+    settings = settings_of(request)
     engine = sync_engine(request.app.state, settings.database_url)
     return to_response(await run_in_threadpool(token_response, engine, http))
 
@@ -142,7 +136,7 @@ async def revoke_token(request: Request) -> Response:
     http = await read_http_request(request, with_form=True)
     if isinstance(http, Response):
         return http
-    settings = _settings(request)
+    settings = settings_of(request)
     engine = sync_engine(request.app.state, settings.database_url)
     return to_response(await run_in_threadpool(revocation_response, engine, http))
 
@@ -156,7 +150,7 @@ async def server_metadata(request: Request) -> Response:
     """The authorization server's metadata (RFC 8414)."""
     if (exc := await limit_address(request)) is not None:
         return throttled(exc)
-    base = _settings(request).public_url
+    base = settings_of(request).public_url
     metadata = AuthorizationServerMetadata(
         issuer=base,
         authorization_endpoint=f"{base}/oauth/authorize",
