@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     db_pool_size: int = 10
     db_echo: bool = False
+    # FastAPI's OpenTelemetry hooks (traces, metrics, logs) for a configured OpenTelemetry SDK; off by default,
+    # as checking for a provider on every request costs a few percent even when none is configured.
+    opentelemetry: bool = False
 
     @field_validator("public_url")
     @classmethod

@@ -5,20 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from starlette.middleware.sessions import SessionMiddleware
 
 from worktally import __version__
 from worktally.activity.router import router as activity_router
-from worktally.api.envelope import ErrorEnvelope
 from worktally.api.errors import register_error_handlers
+from worktally.api.openapi import document_api
 from worktally.api.rate_limit import RateLimiter, RateLimitHeadersMiddleware
+from worktally.api.routing import API_PREFIX, api_routes, app_routes
 from worktally.auth.oauth2.engine import dispose_sync_engine
 from worktally.auth.oauth2.router import router as oauth2_router
 from worktally.config import Settings
 from worktally.contract.router import router as contract_router
+from worktally.db.prepared import create_read_pool
 from worktally.db.session import create_engine_for, create_sessionmaker
 from worktally.expense.router import router as expense_router
 from worktally.leave.router import router as leave_router
@@ -33,27 +33,11 @@ from worktally.time_request.router import router as time_request_router
 from worktally.timesheet.router import router as timesheet_router
 from worktally.tracking.router import router as tracking_router
 from worktally.web.router import router as web_router
+from worktally.web.session import BrowserSessionMiddleware
 from worktally.webhook.router import router as webhook_router
 from worktally.workspace.router import router as workspace_router
 
 log = logging.getLogger("worktally")
-
-API_PREFIX = "/api/v2"
-
-# Every API operation documents the error envelope for the codes of D2.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorEnvelope, "description": description}
-    for code, description in {
-        400: "Bad request (malformed JSON, missing or invalid workspace_id)",
-        401: "Unauthenticated",
-        403: "Forbidden (role, scope or workspace)",
-        404: "Not found",
-        409: "Conflict",
-        422: "Validation failed",
-        429: "Too many requests",
-        500: "Unexpected error",
-    }.items()
-}
 
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     workspace_router,
@@ -83,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.read_pool = await create_read_pool(engine, settings.db_pool_size)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
         webhook_worker = None
         if settings.webhooks_inprocess_worker:
@@ -95,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if webhook_worker is not None:
                 await webhook_worker.stop()
+            if app.state.read_pool is not None:
+                await app.state.read_pool.close()
             await engine.dispose()
             dispose_sync_engine(app.state)
 
@@ -106,20 +93,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        routes=app_routes(DOMAIN_ROUTERS),
+        telemetry={
+            "tracing": settings.opentelemetry,
+            "metrics": settings.opentelemetry,
+            "logs": settings.opentelemetry,
+        },
     )
     app.state.settings = settings
+    document_api(app, api_routes(DOMAIN_ROUTERS))
 
-    api = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
-    for router in DOMAIN_ROUTERS:
-        api.include_router(router)
-    app.include_router(api)
     app.include_router(oauth2_router)
     app.include_router(web_router)
 
     register_error_handlers(app)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(
-        SessionMiddleware,
+        BrowserSessionMiddleware,
+        api_prefix=API_PREFIX,
         secret_key=settings.resolved_secret_key(),
         session_cookie="worktally_session",
         same_site="lax",

@@ -2,16 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from worktally.activity import service
 from worktally.activity.schemas import ActivityRecorded, ActivityReport
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok
+from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 
-router = APIRouter(tags=["Time Tracking"], route_class=TransactionalRoute)
+router = api_router(tags=["Time Tracking"])
 
 ActivityWrite = Annotated[Principal, require(P.ACTIVITY_WRITE_OWN)]
 

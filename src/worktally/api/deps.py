@@ -6,19 +6,21 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, Response, Security
+from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2AuthorizationCodeBearer
-from sqlalchemy import select
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.rate_limit import RateLimiter, remember
 from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
-from worktally.auth.tokens import identify
+from worktally.auth.tokens import Caller, identify
 from worktally.config import Settings
 from worktally.core.errors import BadRequestError, ForbiddenError, UnauthenticatedError
 from worktally.db.models import Membership, Workspace
+from worktally.db.prepared import PreparedRead, RequestDb
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -26,8 +28,8 @@ _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class TransactionalRoute(APIRoute):
     """One transaction per request: commit when the handler returns, roll back when it raises.
 
-    The session is opened lazily by ``get_session`` and committed here, before the response is sent,
-    so a client never sees a success for a change that was not stored.
+    The request's ``RequestDb`` opens its session lazily (``get_session``) and is finished here, before the
+    response is sent, so a client never sees a success for a change that was not stored.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -36,33 +38,39 @@ class TransactionalRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 response = await handler(request)
-                session: AsyncSession | None = getattr(request.state, "db", None)
-                if session is not None:
-                    await session.commit()
-                return response
             except BaseException:
-                session = getattr(request.state, "db", None)
-                if session is not None:
-                    await session.rollback()
-                raise
-            finally:
-                session = getattr(request.state, "db", None)
-                if session is not None:
+                db: RequestDb | None = getattr(request.state, "db", None)
+                if db is not None:
                     request.state.db = None
-                    await session.close()
+                    await db.finish(commit=False)
+                raise
+            db = getattr(request.state, "db", None)
+            if db is not None:
+                request.state.db = None
+                await db.finish(commit=True)
+            return response
 
         return route
 
 
-async def get_session(request: Request) -> AsyncSession:
+def request_db(request: Request) -> RequestDb:
+    """This request's database (created on first use; finished by ``TransactionalRoute``)."""
+    db: RequestDb | None = getattr(request.state, "db", None)
+    if db is None:
+        db = request.state.db = RequestDb(request.app.state.sessionmaker, request.app.state.read_pool)
+    return db
+
+
+async def get_request_db(request: Request) -> RequestDb:
     # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, a hop per request.
-    session: AsyncSession | None = getattr(request.state, "db", None)
-    if session is None:
-        session = request.app.state.sessionmaker()
-        request.state.db = session
-    return session
+    return request_db(request)
 
 
+async def get_session(request: Request) -> AsyncSession:
+    return await request_db(request).session()
+
+
+DbDep = Annotated[RequestDb, Depends(get_request_db)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
@@ -88,42 +96,34 @@ def rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-# Documents the bearer scheme in the OpenAPI document; both kinds of token use it (D7).
-bearer_scheme = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearer",
-    description="A personal access token (`wtp_…`) or an OAuth2 access token (`wta_…`).",
-)
+def bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>`` (either kind, D7); empty when there is none.
 
-# The same header, documented as the catalogue does ("oauth2 or apiKey"): OAuth2 clients find the flow here.
-oauth2_scheme = OAuth2AuthorizationCodeBearer(
-    authorizationUrl="/oauth/authorize",
-    tokenUrl="/oauth/token",
-    refreshUrl="/oauth/token",
-    scopes={"read": "Read access", "write": "Create, change and delete", "admin": "read and write"},
-    scheme_name="oauth2",
-    auto_error=False,
-)
+    Read directly rather than through FastAPI's security classes: each dependency costs on every request.
+    The schemes are documented in the OpenAPI document by ``api/openapi.py``.
+    """
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else ""
 
 
-async def authenticate(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
-    _oauth2: Annotated[str | None, Security(oauth2_scheme)],
-) -> Identity:
-    """The bearer token's identity; counts the request against the caller's limit (D7, D8)."""
+def _workspace_hint(request: Request) -> int | None:
+    """The query's ``workspace_id`` when it is a plain id, so that the token lookup can read the membership too."""
+    raw = request.query_params.get("workspace_id")
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw) or None
+
+
+async def authenticate(request: Request) -> Caller:
+    """The bearer token's caller; counts the request against the caller's limit (D7, D8)."""
     limiter = rate_limiter(request)
-    token = credentials.credentials.strip() if credentials else ""
-    identity = await identify(session, token) if token else None
-    if identity is None:
+    token = bearer_token(request)
+    caller = await identify(request_db(request), token, _workspace_hint(request)) if token else None
+    if caller is None:
         remember(request.scope.setdefault("state", {}), await limiter.hit_address(client_address(request)))
         raise UnauthenticatedError(headers={"WWW-Authenticate": "Bearer"})
-    remember(request.scope.setdefault("state", {}), await limiter.hit_user(identity.user_id))
-    return identity
-
-
-IdentityDep = Annotated[Identity, Depends(authenticate)]
+    remember(request.scope.setdefault("state", {}), await limiter.hit_user(caller.identity.user_id))
+    return caller
 
 
 def _scope_for(method: str) -> str:
@@ -136,23 +136,37 @@ def check_scope(identity: Identity, method: str) -> None:
         raise ForbiddenError(f"This token lacks the '{needed}' scope.", code="insufficient_scope")
 
 
+WORKSPACE_ID_DESCRIPTION = "The workspace (from GET /workspaces); may also be given in the JSON body."
+_QUERY_WORKSPACE_ID: TypeAdapter[int | None] = TypeAdapter(int | None)  # what a declared query parameter accepts
+
+
+def _invalid_workspace_id() -> BadRequestError:
+    return BadRequestError("workspace_id must be an integer.", code="invalid_workspace_id")
+
+
 def _as_workspace_id(value: Any) -> int:
     if isinstance(value, bool):
-        raise BadRequestError("workspace_id must be an integer.", code="invalid_workspace_id")
+        raise _invalid_workspace_id()
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    raise BadRequestError("workspace_id must be an integer.", code="invalid_workspace_id")
+    raise _invalid_workspace_id()
 
 
-async def workspace_id_from_request(
-    request: Request,
-    workspace_id: Annotated[
-        int | None, Query(description="The workspace (from GET /workspaces); may also be given in the JSON body.")
-    ] = None,
-) -> int:
-    """D3: ``workspace_id`` from the query string or the JSON body; both given must agree."""
+async def workspace_id_from_request(request: Request) -> int:
+    """D3: ``workspace_id`` from the query string or the JSON body; both given must agree.
+
+    Read here rather than declared as a parameter, so that ``require`` is a single dependency (each costs on
+    every request); ``api/openapi.py`` documents the query parameter on every operation that reads it.
+    """
+    workspace_id: int | None = None
+    raw_query = request.query_params.get("workspace_id")
+    if raw_query is not None:
+        try:
+            workspace_id = _QUERY_WORKSPACE_ID.validate_python(raw_query)
+        except PydanticValidationError:
+            raise _invalid_workspace_id() from None
     from_body: int | None = None
     if request.method not in _READ_METHODS:
         raw = await request.body()
@@ -173,37 +187,40 @@ async def workspace_id_from_request(
     return resolved
 
 
-WorkspaceIdDep = Annotated[int, Depends(workspace_id_from_request)]
+_MEMBERSHIP = PreparedRead(
+    select(
+        Membership.role,
+        Membership.rate_status,
+        Membership.timezone,
+        Workspace.owner_id,
+        Workspace.timezone.label("workspace_timezone"),
+    )
+    .join(Workspace, Workspace.id == Membership.workspace_id)
+    .where(
+        Membership.workspace_id == bindparam("workspace_id"),
+        Membership.user_id == bindparam("user_id"),
+        Membership.status == "active",
+        Workspace.status == "active",
+    )
+)
 
 
-async def load_principal(session: AsyncSession, identity: Identity, workspace_id: int) -> Principal:
-    row = (
-        await session.execute(
-            select(
-                Membership.role,
-                Membership.rate_status,
-                Membership.timezone,
-                Workspace.owner_id,
-                Workspace.timezone.label("workspace_timezone"),
-            )
-            .join(Workspace, Workspace.id == Membership.workspace_id)
-            .where(
-                Membership.workspace_id == workspace_id,
-                Membership.user_id == identity.user_id,
-                Membership.status == "active",
-                Workspace.status == "active",
-            )
-        )
-    ).first()
+async def load_principal(db: RequestDb, caller: Caller, workspace_id: int) -> Principal:
+    """The caller as a member of ``workspace_id``; 403 if they are not an active member of an active workspace."""
+    identity = caller.identity
+    if caller.workspace_id == workspace_id:
+        row = caller.membership  # read with the token
+    else:
+        row = await _MEMBERSHIP.first(db, workspace_id=workspace_id, user_id=identity.user_id)
     if row is None:
         raise ForbiddenError("You are not a member of this workspace.", code="not_a_member")
     return Principal(
         identity=identity,
         workspace_id=workspace_id,
-        role=Role(row.role),
-        workspace_owner_id=row.owner_id,
-        rate_status=row.rate_status,
-        timezone=row.timezone or row.workspace_timezone,
+        role=Role(row["role"]),
+        workspace_owner_id=row["owner_id"],
+        rate_status=row["rate_status"],
+        timezone=row["timezone"] or row["workspace_timezone"],
     )
 
 
@@ -213,23 +230,25 @@ def require(*permissions: Permission) -> Any:
     Checks, in order: token (401), scope for the HTTP method (403), membership (403), role (403).
     """
 
-    async def dependency(
-        request: Request, identity: IdentityDep, workspace_id: WorkspaceIdDep, session: SessionDep
-    ) -> Principal:
-        check_scope(identity, request.method)
-        principal = await load_principal(session, identity, workspace_id)
+    async def dependency(request: Request) -> Principal:
+        caller = await authenticate(request)
+        workspace_id = await workspace_id_from_request(request)
+        check_scope(caller.identity, request.method)
+        principal = await load_principal(request_db(request), caller, workspace_id)
         if permissions and not principal.can_any(permissions):
             raise ForbiddenError("Your role does not allow this action.", code="role_forbidden")
         return principal
 
+    dependency.reads_workspace_id = True  # type: ignore[attr-defined]  # api/openapi.py documents the parameter
     return Depends(dependency)
 
 
 def require_identity() -> Any:
     """A dependency for operations outside any workspace (``GET /workspaces``)."""
 
-    async def dependency(request: Request, identity: IdentityDep) -> Identity:
-        check_scope(identity, request.method)
-        return identity
+    async def dependency(request: Request) -> Identity:
+        caller = await authenticate(request)
+        check_scope(caller.identity, request.method)
+        return caller.identity
 
     return Depends(dependency)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.principal import Identity
 from worktally.core.clock import utc_now
 from worktally.core.secrets import hash_token, new_token
-from worktally.db.models import OAuthToken, PersonalAccessToken
+from worktally.db.models import Membership, OAuthToken, PersonalAccessToken, Workspace
+from worktally.db.prepared import PreparedRead, RequestDb, Row
 
 PAT_PREFIX = "wtp_"
 ACCESS_TOKEN_PREFIX = "wta_"
@@ -81,53 +83,90 @@ async def revoke_all_for_user(session: AsyncSession, user_id: int) -> None:
     )
 
 
-async def identify(session: AsyncSession, token: str) -> Identity | None:
-    """The identity behind a bearer token, or None if unknown, expired or revoked (D7)."""
-    now = utc_now()
-    token_hash = hash_token(token)
-    if token.startswith(PAT_PREFIX):
-        pat = (
-            await session.execute(
-                select(
-                    PersonalAccessToken.id,
-                    PersonalAccessToken.user_id,
-                    PersonalAccessToken.scopes,
-                    PersonalAccessToken.last_used_at,
-                ).where(
-                    PersonalAccessToken.token_hash == token_hash,
-                    PersonalAccessToken.revoked_at.is_(None),
-                    PersonalAccessToken.expires_at > now,
-                )
-            )
-        ).first()
-        if pat is None:
-            return None
-        if pat.last_used_at is None or now - pat.last_used_at >= LAST_USED_RESOLUTION:
-            await session.execute(
-                update(PersonalAccessToken).where(PersonalAccessToken.id == pat.id).values(last_used_at=now)
-            )
-        return Identity(user_id=pat.user_id, scopes=parse_scopes(pat.scopes), token_kind="pat", token_id=pat.id)
-    if token.startswith(ACCESS_TOKEN_PREFIX):
-        oauth = (
-            await session.execute(
-                select(
-                    OAuthToken.id, OAuthToken.user_id, OAuthToken.scope, OAuthToken.client_id, OAuthToken.last_used_at
-                ).where(
-                    OAuthToken.access_token_hash == token_hash,
-                    OAuthToken.access_revoked_at.is_(None),
-                    OAuthToken.access_expires_at > now,
-                )
-            )
-        ).first()
-        if oauth is None:
-            return None
-        if oauth.last_used_at is None or now - oauth.last_used_at >= LAST_USED_RESOLUTION:
-            await session.execute(update(OAuthToken).where(OAuthToken.id == oauth.id).values(last_used_at=now))
-        return Identity(
-            user_id=oauth.user_id,
-            scopes=parse_scopes(oauth.scope),
-            token_kind="oauth",
-            token_id=oauth.id,
-            client_id=oauth.client_id,
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A bearer token's identity and, when a workspace was asked for, the active membership there (or None)."""
+
+    identity: Identity
+    workspace_id: int | None
+    membership: Row | None
+
+
+def _identify_statement(token: type[PersonalAccessToken] | type[OAuthToken], *columns: Any, where: Any) -> PreparedRead:
+    """Token and membership in one round trip (the membership row is all NULL when there is none)."""
+    return PreparedRead(
+        select(
+            *columns,
+            token.user_id,
+            token.last_used_at,
+            Membership.role,
+            Membership.rate_status,
+            Membership.timezone,
+            Workspace.owner_id,
+            Workspace.timezone.label("workspace_timezone"),
         )
-    return None
+        .select_from(token)
+        .outerjoin(
+            Membership,
+            and_(
+                Membership.user_id == token.user_id,
+                Membership.workspace_id == bindparam("workspace_id"),
+                Membership.status == "active",
+            ),
+        )
+        .outerjoin(Workspace, and_(Workspace.id == Membership.workspace_id, Workspace.status == "active"))
+        .where(*where)
+    )
+
+
+_PAT = _identify_statement(
+    PersonalAccessToken,
+    PersonalAccessToken.id,
+    PersonalAccessToken.scopes,
+    where=(
+        PersonalAccessToken.token_hash == bindparam("token_hash"),
+        PersonalAccessToken.revoked_at.is_(None),
+        PersonalAccessToken.expires_at > bindparam("now"),
+    ),
+)
+_OAUTH = _identify_statement(
+    OAuthToken,
+    OAuthToken.id,
+    OAuthToken.scope.label("scopes"),
+    OAuthToken.client_id,
+    where=(
+        OAuthToken.access_token_hash == bindparam("token_hash"),
+        OAuthToken.access_revoked_at.is_(None),
+        OAuthToken.access_expires_at > bindparam("now"),
+    ),
+)
+
+
+async def identify(db: RequestDb, token: str, workspace_id: int | None = None) -> Caller | None:
+    """The caller behind a bearer token, or None if unknown, expired or revoked (D7).
+
+    With ``workspace_id``, the same query also reads the caller's active membership of that active workspace.
+    """
+    table: type[PersonalAccessToken] | type[OAuthToken]
+    if token.startswith(PAT_PREFIX):
+        kind, statement, table = "pat", _PAT, PersonalAccessToken
+    elif token.startswith(ACCESS_TOKEN_PREFIX):
+        kind, statement, table = "oauth", _OAUTH, OAuthToken
+    else:
+        return None
+    now = utc_now()
+    row = await statement.first(db, token_hash=hash_token(token), now=now, workspace_id=workspace_id)
+    if row is None:
+        return None
+    if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
+        session = await db.session()  # a write: in the request's transaction
+        await session.execute(update(table).where(table.id == row["id"]).values(last_used_at=now))
+    identity = Identity(
+        user_id=row["user_id"],
+        scopes=parse_scopes(row["scopes"]),
+        token_kind=kind,
+        token_id=row["id"],
+        client_id=row["client_id"] if kind == "oauth" else None,
+    )
+    membership = row if workspace_id is not None and row["owner_id"] is not None else None
+    return Caller(identity=identity, workspace_id=workspace_id, membership=membership)

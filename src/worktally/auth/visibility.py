@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, literal, select, union
+from sqlalchemy import BindParameter, Integer, Select, bindparam, literal, select, union
 
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -24,9 +24,24 @@ from worktally.db.models import Contract, Project, ProjectViewerAssignment, Team
 IdSubquery = Select[Any]
 
 
-def _live_contract_projects(workspace_id: int, user_ids: Select[Any] | list[int]) -> IdSubquery:
+def _workspace(principal: Principal) -> BindParameter[int]:
+    # Named parameters, not literals: the statement's shape then depends only on the role, so that a
+    # prepared read (db/prepared.py) compiled for one caller serves every caller of that role.
+    return bindparam("vis_workspace_id", principal.workspace_id, type_=Integer)
+
+
+def _me(principal: Principal) -> BindParameter[int]:
+    return bindparam("vis_user_id", principal.user_id, type_=Integer)
+
+
+def parameters(principal: Principal) -> dict[str, int]:
+    """The values of the parameters these subqueries use, for a prepared read."""
+    return {"vis_workspace_id": principal.workspace_id, "vis_user_id": principal.user_id}
+
+
+def _live_contract_projects(principal: Principal, user_ids: Select[Any] | list[BindParameter[int]]) -> IdSubquery:
     return select(Contract.project_id).where(
-        Contract.workspace_id == workspace_id,
+        Contract.workspace_id == _workspace(principal),
         Contract.deleted_at.is_(None),
         Contract.user_id.in_(user_ids),
     )
@@ -38,13 +53,13 @@ def managed_team_member_ids(principal: Principal) -> IdSubquery:
         select(TeamMember.team_id)
         .join(Team, Team.id == TeamMember.team_id)
         .where(
-            Team.workspace_id == principal.workspace_id,
-            TeamMember.user_id == principal.user_id,
+            Team.workspace_id == _workspace(principal),
+            TeamMember.user_id == _me(principal),
             TeamMember.is_manager.is_(True),
         )
     )
     members = select(TeamMember.user_id).where(TeamMember.team_id.in_(managed_teams))
-    return select(union(members, select(literal(principal.user_id))).subquery().c[0])
+    return select(union(members, select(_me(principal))).subquery().c[0])
 
 
 def project_ids(principal: Principal) -> IdSubquery | None:
@@ -53,13 +68,13 @@ def project_ids(principal: Principal) -> IdSubquery | None:
         return None
     if principal.can(P.PROJECTS_READ_VIEWER):
         return select(ProjectViewerAssignment.project_id).where(
-            ProjectViewerAssignment.workspace_id == principal.workspace_id,
-            ProjectViewerAssignment.user_id == principal.user_id,
+            ProjectViewerAssignment.workspace_id == _workspace(principal),
+            ProjectViewerAssignment.user_id == _me(principal),
         )
     if principal.can(P.PROJECTS_READ_TEAM):
-        return _live_contract_projects(principal.workspace_id, managed_team_member_ids(principal))
+        return _live_contract_projects(principal, managed_team_member_ids(principal))
     # Project managers manage, and regular users are assigned to, the projects of their own contracts.
-    return _live_contract_projects(principal.workspace_id, [principal.user_id])
+    return _live_contract_projects(principal, [_me(principal)])
 
 
 def managed_project_ids(principal: Principal) -> IdSubquery | None:
@@ -67,9 +82,9 @@ def managed_project_ids(principal: Principal) -> IdSubquery | None:
     if principal.can(P.TASKS_WRITE_ALL):
         return None
     if principal.can(P.TASKS_WRITE_TEAM):
-        return _live_contract_projects(principal.workspace_id, managed_team_member_ids(principal))
+        return _live_contract_projects(principal, managed_team_member_ids(principal))
     if principal.can(P.TASKS_WRITE_MANAGED):
-        return _live_contract_projects(principal.workspace_id, [principal.user_id])
+        return _live_contract_projects(principal, [_me(principal)])
     return select(Project.id).where(literal(False))
 
 
@@ -80,10 +95,10 @@ def user_ids(principal: Principal) -> IdSubquery | None:
     if principal.can(P.TIME_READ_TEAM):
         return managed_team_member_ids(principal)
     if principal.can(P.TIME_READ_MANAGED):
-        managed = _live_contract_projects(principal.workspace_id, [principal.user_id])
+        managed = _live_contract_projects(principal, [_me(principal)])
         return select(Contract.user_id).where(
-            Contract.workspace_id == principal.workspace_id,
+            Contract.workspace_id == _workspace(principal),
             Contract.deleted_at.is_(None),
             Contract.project_id.in_(managed),
         )
-    return select(literal(principal.user_id))
+    return select(_me(principal))

@@ -2,19 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import CONTRACTS_READ, Permission
 from worktally.auth.principal import Principal
 from worktally.contract import service
 from worktally.contract.rules import ContractStatus
 from worktally.contract.schemas import ContractCreate, ContractFilters, ContractRead, ContractUpdate
 
-router = APIRouter(prefix="/contracts", tags=["Contracts"], route_class=TransactionalRoute)
+router = api_router("/contracts", tags=["Contracts"])
 
 ContractsRead = Annotated[Principal, require(*CONTRACTS_READ)]
 ContractsWrite = Annotated[Principal, require(Permission.CONTRACTS_WRITE)]

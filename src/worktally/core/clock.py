@@ -21,4 +21,4 @@ def freeze(at: datetime | None) -> None:
 
 def isoformat_z(value: datetime) -> str:
     """D1: ISO 8601 in UTC with a ``Z`` suffix and microseconds."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

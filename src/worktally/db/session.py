@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -43,6 +43,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Pessimistic disconnect handling without a round trip (``pool_pre_ping`` costs one per checkout).
+
+    When the server goes away (a restart, an idle timeout, ``pg_terminate_backend``) asyncpg sees the socket
+    close and marks the connection closed; the pool then discards it and checks out another.
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise exc.DisconnectionError("the server closed this connection")
+
+
 def create_engine_for(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     aurl = async_url(url)
     if aurl.startswith("sqlite"):
@@ -52,7 +62,9 @@ def create_engine_for(url: str, *, pool_size: int = 10, echo: bool = False) -> A
         # SQLite: BEGIN IMMEDIATE so that a writer takes the lock up front instead of failing on upgrade.
         event.listen(engine.sync_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_async_engine(aurl, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_async_engine(aurl, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, meta, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.expense import service
@@ -21,7 +22,7 @@ from worktally.expense.schemas import (
     ExpenseUpdate,
 )
 
-router = APIRouter(prefix="/expenses", tags=["Expenses"], route_class=TransactionalRoute)
+router = api_router("/expenses", tags=["Expenses"])
 
 EXTENSION = {"x-worktally-extension": True}
 Page = Annotated[PageParams, Depends(page_params(default=20, maximum=100))]

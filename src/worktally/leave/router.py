@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import Body, Depends, Path, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.fields import Id
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.leave import service
@@ -24,7 +25,7 @@ from worktally.leave.schemas import (
     LeaveReject,
 )
 
-router = APIRouter(prefix="/leaves", tags=["Leaves"], route_class=TransactionalRoute)
+router = api_router("/leaves", tags=["Leaves"])
 
 EXTENSION = {"x-worktally-extension": True}
 Page = Annotated[PageParams, Depends(page_params(default=20, maximum=100))]

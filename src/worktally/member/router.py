@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
+from fastapi import BackgroundTasks, Depends, Path, Query
 
-from worktally.api.deps import SessionDep, SettingsDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, SettingsDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import MEMBERS_READ, Permission
 from worktally.auth.principal import Principal
 from worktally.member import service
@@ -21,7 +22,7 @@ from worktally.member.schemas import (
     RoleName,
 )
 
-router = APIRouter(prefix="/members", tags=["Members"], route_class=TransactionalRoute)
+router = api_router("/members", tags=["Members"])
 
 MembersRead = Annotated[Principal, require(*MEMBERS_READ)]
 MembersWrite = Annotated[Principal, require(Permission.MEMBERS_WRITE)]

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.fields import MAX_ID
+from worktally.auth import visibility
+from worktally.auth.permissions import Role
+from worktally.auth.principal import Principal
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Contract, Project, ProjectTag, Tag
+from worktally.db.prepared import PreparedRead, RequestDb, Row
 
 
 def _like_pattern(fragment: str) -> str:
@@ -34,6 +38,47 @@ async def get(session: AsyncSession, workspace_id: int, project_id: int, visible
     if visible is not None:
         statement = statement.where(Project.id.in_(visible))
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+# One project as GET /projects/{id} shows it, in one round trip: its columns, its live contracts counted, and
+# one row per tag (NULLs when it has none), tags in name order.
+PROJECT_COLUMNS = (
+    "id", "name", "start_date", "deadline", "estimation", "budget_estimation", "notes", "icon", "is_billable",
+    "rate", "weekly_hours_limit", "screenshots", "status", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
+_ACTIVE_CONTRACTS = (
+    select(func.count())
+    .where(Contract.project_id == Project.id, Contract.deleted_at.is_(None), Contract.status == "active")
+    .scalar_subquery()
+)
+_PROJECT_WITH_TAGS = (
+    select(
+        *(getattr(Project, name) for name in PROJECT_COLUMNS),
+        _ACTIVE_CONTRACTS.label("contracts_count"),
+        Tag.id.label("tag_id"),
+        Tag.name.label("tag_name"),
+        Tag.color.label("tag_color"),
+    )
+    .outerjoin(ProjectTag, ProjectTag.project_id == Project.id)
+    .outerjoin(Tag, Tag.id == ProjectTag.tag_id)
+    .where(Project.workspace_id == bindparam("workspace_id"), Project.id == bindparam("project_id"))
+    .order_by(Tag.name, Tag.id)
+)
+_PROJECT_WITH_TAGS_FOR: dict[Role, PreparedRead] = {}
+
+
+async def visible_with_tags(db: RequestDb, principal: Principal, project_id: int) -> Sequence[Row]:
+    """A project of the workspace (archived too) if the caller may see it: one row per tag, none if not found."""
+    if not 1 <= project_id <= MAX_ID:
+        return []
+    prepared = _PROJECT_WITH_TAGS_FOR.get(principal.role)
+    if prepared is None:  # the visibility subquery's shape depends on the role only
+        visible = visibility.project_ids(principal)
+        statement = _PROJECT_WITH_TAGS if visible is None else _PROJECT_WITH_TAGS.where(Project.id.in_(visible))
+        prepared = _PROJECT_WITH_TAGS_FOR[principal.role] = PreparedRead(statement)
+    return await prepared.all(
+        db, workspace_id=principal.workspace_id, project_id=project_id, **visibility.parameters(principal)
+    )
 
 
 async def tags_by_project(session: AsyncSession, project_ids: Collection[int]) -> dict[int, list[Tag]]:

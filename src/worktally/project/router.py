@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import DbDep, SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import PROJECTS_READ, Permission
 from worktally.auth.principal import Principal
 from worktally.core.errors import ValidationError
 from worktally.project import service
 from worktally.project.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 
-router = APIRouter(prefix="/projects", tags=["Projects"], route_class=TransactionalRoute)
+router = api_router("/projects", tags=["Projects"])
 
 ProjectsRead = Annotated[Principal, require(*PROJECTS_READ)]
 ProjectsWrite = Annotated[Principal, require(Permission.PROJECTS_WRITE)]
@@ -45,9 +46,9 @@ async def create_project(principal: ProjectsWrite, body: ProjectCreate, session:
 
 
 @router.get("/{project_id}", response_model=Envelope[ProjectRead])
-async def get_project(principal: ProjectsRead, project_id: int, session: SessionDep) -> Envelope[ProjectRead]:
+async def get_project(principal: ProjectsRead, project_id: int, db: DbDep) -> Envelope[ProjectRead]:
     """Get one project."""
-    project = await service.get_project(session, principal, project_id)
+    project = await service.get_project(db, principal, project_id)
     return ok(project, message="Project retrieved successfully")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, NotFoundError, ValidationError
 from worktally.core.money import to_money
 from worktally.db.models import Project, Tag
+from worktally.db.prepared import RequestDb
 from worktally.project import repository
 from worktally.project.schemas import ProjectCreate, ProjectRead, ProjectUpdate, TagInput, TagRead
 from worktally.webhook.events import record_event
@@ -23,34 +25,43 @@ class ProjectNotFoundError(NotFoundError):
     code = "project_not_found"
 
 
+def _to_read(principal: Principal, values: Mapping[str, Any], tags: list[TagRead], contracts_count: int) -> ProjectRead:
+    # D6: rates and money (the budget too) only for those who see every rate.
+    sees_money = principal.can(Permission.RATES_READ_ALL)
+    return ProjectRead(
+        id=values["id"],
+        name=values["name"],
+        owner_id=principal.workspace_owner_id,
+        start_date=values["start_date"],
+        deadline=values["deadline"],
+        estimation=values["estimation"],
+        budget_estimation=values["budget_estimation"] if sees_money else None,
+        notes=values["notes"],
+        icon=values["icon"],
+        is_billable=values["is_billable"],
+        rate=values["rate"] if sees_money else None,
+        weekly_hours_limit=values["weekly_hours_limit"],
+        screenshots=values["screenshots"],
+        tags=tags,
+        contracts_count=contracts_count,
+        status=values["status"],
+        created_at=values["created_at"],
+        updated_at=values["updated_at"],
+        deleted_at=values["deleted_at"],
+    )
+
+
 async def read_many(session: AsyncSession, principal: Principal, projects: Sequence[Project]) -> list[ProjectRead]:
     """Projects as the API returns them: tags and active contract counts in one query each."""
     ids = [p.id for p in projects]
     tags = await repository.tags_by_project(session, ids)
     counts = await repository.active_contract_counts(session, ids)
-    # D6: rates and money (the budget too) only for those who see every rate.
-    sees_money = principal.can(Permission.RATES_READ_ALL)
     return [
-        ProjectRead(
-            id=p.id,
-            name=p.name,
-            owner_id=principal.workspace_owner_id,
-            start_date=p.start_date,
-            deadline=p.deadline,
-            estimation=p.estimation,
-            budget_estimation=p.budget_estimation if sees_money else None,
-            notes=p.notes,
-            icon=p.icon,
-            is_billable=p.is_billable,
-            rate=p.rate if sees_money else None,
-            weekly_hours_limit=p.weekly_hours_limit,
-            screenshots=p.screenshots,
-            tags=[TagRead(id=t.id, name=t.name, color=t.color) for t in tags.get(p.id, [])],
-            contracts_count=counts.get(p.id, 0),
-            status=p.status,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-            deleted_at=p.deleted_at,
+        _to_read(
+            principal,
+            {name: getattr(p, name) for name in repository.PROJECT_COLUMNS},
+            [TagRead(id=t.id, name=t.name, color=t.color) for t in tags.get(p.id, [])],
+            counts.get(p.id, 0),
         )
         for p in projects
     ]
@@ -77,8 +88,13 @@ async def list_projects(
     return await read_many(session, principal, projects), meta
 
 
-async def get_project(session: AsyncSession, principal: Principal, project_id: int) -> ProjectRead:
-    return await read_one(session, principal, await find_visible(session, principal, project_id))
+async def get_project(db: RequestDb, principal: Principal, project_id: int) -> ProjectRead:
+    """GET /projects/{id}: the busiest read, in one prepared query (db/prepared.py)."""
+    rows = await repository.visible_with_tags(db, principal, project_id)
+    if not rows:
+        raise ProjectNotFoundError()
+    tags = [TagRead(id=r["tag_id"], name=r["tag_name"], color=r["tag_color"]) for r in rows if r["tag_id"] is not None]
+    return _to_read(principal, rows[0], tags, rows[0]["contracts_count"])
 
 
 def _check_dates(project: Project) -> None:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
+from fastapi import BackgroundTasks, Depends, Path, Query
 
-from worktally.api.deps import SessionDep, SettingsDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, SettingsDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
 from worktally.member.mail import InvitationMail, deliver_invitation
@@ -14,7 +15,7 @@ from worktally.member.schemas import EmailFilter
 from worktally.project_viewer import service
 from worktally.project_viewer.schemas import ProjectAssignment, ProjectViewerCreate, ProjectViewerRead
 
-router = APIRouter(prefix="/project-viewers", tags=["Project Viewers"], route_class=TransactionalRoute)
+router = api_router("/project-viewers", tags=["Project Viewers"])
 
 # Owner and EM read every viewer; a viewer (the only other role with PROJECTS_READ_VIEWER) reads themself.
 ViewersRead = Annotated[Principal, require(Permission.PROJECT_VIEWERS_READ, Permission.PROJECTS_READ_VIEWER)]

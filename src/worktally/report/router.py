@@ -4,14 +4,15 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, Pagination, meta
 from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import REPORTS_READ
 from worktally.auth.principal import Principal
 from worktally.report import export, params, queries, service
@@ -25,7 +26,7 @@ from worktally.report.schemas import (
     TrackedHoursReport,
 )
 
-router = APIRouter(prefix="/reports", tags=["Reports"], route_class=TransactionalRoute)
+router = api_router("/reports", tags=["Reports"])
 
 Reader = Annotated[Principal, require(*REPORTS_READ)]
 UserPage = Annotated[PageParams, Depends(page_params(default=30, maximum=100))]

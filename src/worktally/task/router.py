@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import TASKS_READ, TASKS_WRITE
 from worktally.auth.principal import Principal
 from worktally.task import service
@@ -23,7 +24,7 @@ from worktally.task.schemas import (
     TaskUpdate,
 )
 
-router = APIRouter(prefix="/tasks", tags=["Tasks"], route_class=TransactionalRoute)
+router = api_router("/tasks", tags=["Tasks"])
 
 TasksRead = Annotated[Principal, require(*TASKS_READ)]
 TasksWrite = Annotated[Principal, require(*TASKS_WRITE)]

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
 from worktally.team import service
 from worktally.team.schemas import TeamCreate, TeamRead, TeamUpdate
 
 # D17: teams are ours, not WebWork's.
-router = APIRouter(prefix="/teams", tags=["Teams"], route_class=TransactionalRoute)
+router = api_router("/teams", tags=["Teams"])
 EXTENSION = {"x-worktally-extension": True}
 
 TeamsRead = Annotated[Principal, require(Permission.TEAMS_READ_ALL, Permission.TEAMS_READ_MANAGED)]

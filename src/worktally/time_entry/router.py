@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, meta, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -19,7 +20,7 @@ from worktally.time_entry.schemas import (
     TimeEntryUpdate,
 )
 
-router = APIRouter(prefix="/time-entries", tags=["Time Entries"], route_class=TransactionalRoute)
+router = api_router("/time-entries", tags=["Time Entries"])
 
 TimeRead = Annotated[Principal, require(*TIME_READ)]
 TimeEntriesWrite = Annotated[Principal, require(P.TIME_ENTRIES_WRITE_ALL)]

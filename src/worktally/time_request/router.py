@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -15,7 +16,7 @@ from worktally.time_entry.schemas import Day
 from worktally.time_request import service
 from worktally.time_request.schemas import TimeRequestAction, TimeRequestCreate, TimeRequestRead, TimeRequestReject
 
-router = APIRouter(prefix="/time-requests", tags=["Time Requests"], route_class=TransactionalRoute)
+router = api_router("/time-requests", tags=["Time Requests"])
 
 TimeRead = Annotated[Principal, require(*TIME_READ)]
 RequestWrite = Annotated[Principal, require(P.TIME_REQUESTS_WRITE_OWN, P.TIME_REQUESTS_WRITE_ALL)]

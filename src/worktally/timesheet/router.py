@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -15,7 +16,7 @@ from worktally.time_entry.schemas import Day
 from worktally.timesheet import service
 from worktally.timesheet.schemas import TimesheetAction, TimesheetRead, TimesheetReject
 
-router = APIRouter(prefix="/timesheets", tags=["Timesheets"], route_class=TransactionalRoute)
+router = api_router("/timesheets", tags=["Timesheets"])
 
 TimeRead = Annotated[Principal, require(*TIME_READ)]
 Submit = Annotated[Principal, require(P.TIMESHEETS_SUBMIT_OWN, P.TIMESHEETS_SUBMIT_ALL)]

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from worktally.api.deps import SessionDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok
+from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.tracking import service
 from worktally.tracking.schemas import CurrentTrackerData, TrackerStart, TrackerStarted, TrackerStop, TrackerStopped
 
-router = APIRouter(prefix="/time-tracking", tags=["Time Tracking"], route_class=TransactionalRoute)
+router = api_router("/time-tracking", tags=["Time Tracking"])
 
 TrackingWrite = Annotated[Principal, require(P.TRACKING_WRITE_OWN, P.TRACKING_WRITE_ALL)]
 TrackingRead = Annotated[Principal, require(P.TRACKING_READ_ALL, *TIME_READ)]

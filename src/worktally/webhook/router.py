@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
-from worktally.api.deps import SessionDep, SettingsDep, TransactionalRoute, require
+from worktally.api.deps import SessionDep, SettingsDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
+from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
 from worktally.webhook import service
 from worktally.webhook.schemas import DeliveryStatus, WebhookCreate, WebhookDeliveryRead, WebhookRead, WebhookUpdate
 
-router = APIRouter(prefix="/webhooks", tags=["Webhooks"], route_class=TransactionalRoute)
+router = api_router("/webhooks", tags=["Webhooks"])
 
 WebhooksRead = Annotated[Principal, require(Permission.WEBHOOKS_READ)]
 WebhooksWrite = Annotated[Principal, require(Permission.WEBHOOKS_WRITE)]

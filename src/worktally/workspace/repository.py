@@ -1,15 +1,50 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from collections.abc import Sequence
+
+from sqlalchemy import bindparam, func, select
 
 from worktally.db.models import Membership, Workspace
+from worktally.db.prepared import PreparedRead, RequestDb, Row
 
-
-def member_workspaces(user_id: int) -> Select[Workspace, str, str]:
-    """The active workspaces where ``user_id`` is an active member, oldest first."""
-    return (
-        select(Workspace, Membership.role, Membership.status)
-        .join(Membership, Membership.workspace_id == Workspace.id)
-        .where(Membership.user_id == user_id, Membership.status == "active", Workspace.status == "active")
-        .order_by(Workspace.id)
+# The active workspaces where a user is an active member, oldest first, with the total for D5's meta
+# counted in the same query (a page past the end has no row to carry it: then it is counted alone).
+_MEMBER_OF = (
+    Membership.user_id == bindparam("user_id"),
+    Membership.status == "active",
+    Workspace.status == "active",
+)
+_PAGE = PreparedRead(
+    select(
+        Workspace.id,
+        Workspace.owner_id,
+        Workspace.name,
+        Workspace.created_at,
+        Workspace.activated_at,
+        Membership.role,
+        Membership.status,
+        func.count().over().label("total"),
     )
+    .join(Membership, Membership.workspace_id == Workspace.id)
+    .where(*_MEMBER_OF)
+    .order_by(Workspace.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_COUNT = PreparedRead(
+    select(func.count().label("total"))
+    .select_from(Workspace)
+    .join(Membership, Membership.workspace_id == Workspace.id)
+    .where(*_MEMBER_OF)
+)
+
+
+async def member_workspaces(db: RequestDb, user_id: int, *, limit: int, offset: int) -> tuple[Sequence[Row], int]:
+    """One page of the user's workspaces and how many there are in all."""
+    rows = await _PAGE.all(db, user_id=user_id, limit=limit, offset=offset)
+    if rows:
+        return rows, int(rows[0]["total"])
+    if offset == 0:
+        return rows, 0
+    counted = await _COUNT.first(db, user_id=user_id)
+    return rows, int(counted["total"]) if counted else 0

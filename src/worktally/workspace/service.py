@@ -2,30 +2,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from worktally.api.envelope import Pagination
-from worktally.api.pagination import PageParams, paginate
+from worktally.api.pagination import PageParams, pagination_meta
 from worktally.auth.principal import Identity
+from worktally.db.prepared import RequestDb
 from worktally.workspace import repository
 from worktally.workspace.schemas import WorkspaceRead
 
 
 async def list_workspaces(
-    session: AsyncSession, identity: Identity, page: PageParams
+    db: RequestDb, identity: Identity, page: PageParams
 ) -> tuple[Sequence[WorkspaceRead], Pagination]:
-    rows, meta = await paginate(session, repository.member_workspaces(identity.user_id), page)
+    rows, total = await repository.member_workspaces(db, identity.user_id, limit=page.per_page, offset=page.offset)
     items = [
         WorkspaceRead(
-            id=ws.id,
-            owner_id=ws.owner_id,
+            id=row["id"],
+            owner_id=row["owner_id"],
             user_id=identity.user_id,
-            workspace_name=ws.name,
-            role=role,
-            status=status,
-            created_at=ws.created_at,
-            activated_at=ws.activated_at.strftime("%Y-%m-%d %H:%M:%S") if ws.activated_at else None,
+            workspace_name=row["name"],
+            role=row["role"],
+            status=row["status"],
+            created_at=row["created_at"],
+            activated_at=row["activated_at"].strftime("%Y-%m-%d %H:%M:%S") if row["activated_at"] else None,
         )
-        for ws, role, status in rows
+        for row in rows
     ]
-    return items, meta
+    return items, pagination_meta(total, page, len(items))

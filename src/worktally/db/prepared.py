@@ -1,0 +1,154 @@
+"""The database as one request uses it, and reads prepared once for the hot path.
+
+Every request gets a ``RequestDb``: its ORM session, opened on first use and committed or rolled back by
+``TransactionalRoute`` (one transaction per request), and ``PreparedRead``s, for the few reads every request
+or the busiest reads make (the bearer token and membership, a single row by id).
+
+Why ``PreparedRead`` exists (measured in ``bench/``): building a SQLAlchemy statement and executing it through
+the ORM costs several times the driver's own round trip, and a request is several of them. A ``PreparedRead``
+is a Core statement with named ``bindparam``s, built once at import time. On PostgreSQL it is compiled once and
+run with asyncpg directly on a pooled connection, outside any transaction (a single SELECT needs none); on
+SQLite it runs through the session like every other query.
+
+The reads take their connections from a pool of their own (``create_read_pool``): asyncpg's, without its
+reset round trip on release (these connections never hold a transaction or session state), which costs about
+a third of what checking a connection out of SQLAlchemy's pool and back does (its greenlet hand-offs). The statement is the one definition either way,
+so both databases answer the same rows. Only plain column types may be selected: asyncpg's own decoding
+(aware UTC datetimes, ``Decimal``, ``date``) is what the column types give on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import Select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+Row = Mapping[Any, Any]  # column name → value (an asyncpg Record or SQLAlchemy's RowMapping)
+AnySelect = Select[*tuple[Any, ...]]
+
+_POSTGRES = asyncpg_dialect()  # type: ignore[no-untyped-call]
+_CONNECTION_LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+
+
+async def _keep_state(_connection: Any) -> None:
+    """No reset on release: prepared reads leave no transaction, setting or listener behind."""
+
+
+async def create_read_pool(engine: AsyncEngine, size: int) -> Any:
+    """The ``asyncpg.Pool`` prepared reads use on PostgreSQL (None elsewhere); close it at shutdown."""
+    if engine.dialect.name != "postgresql":
+        return None
+    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return await asyncpg.create_pool(dsn, min_size=1, max_size=size, reset=_keep_state)
+
+
+class RequestDb:
+    """One request's database: a lazily opened session and, on PostgreSQL, a driver connection for reads.
+
+    It holds at most one pooled connection at a time: the session's once there is one, else one of the
+    read pool's.
+    """
+
+    __slots__ = ("_raw", "_read_pool", "_session", "_sessionmaker", "is_postgres")
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], read_pool: Any) -> None:
+        self._sessionmaker = sessionmaker
+        self._read_pool = read_pool
+        self._session: AsyncSession | None = None
+        self._raw: Any = None
+        self.is_postgres = read_pool is not None
+
+    @property
+    def opened_session(self) -> AsyncSession | None:
+        return self._session
+
+    async def session(self) -> AsyncSession:
+        if self._session is None:
+            await self._release_raw()
+            self._session = self._sessionmaker()
+        return self._session
+
+    async def driver(self) -> Any:
+        """The ``asyncpg.Connection`` for a prepared read: the session's, or one of our own from the pool."""
+        if self._session is not None:
+            connection = await self._session.connection()
+            fairy = await connection.get_raw_connection()
+            return fairy.driver_connection
+        if self._raw is None:
+            self._raw = await self._read_pool.acquire()
+        return self._raw
+
+    def connection_lost(self) -> None:
+        """The driver connection broke mid-read: close it (the pool replaces a closed connection)."""
+        if self._raw is not None:
+            self._raw.terminate()
+
+    async def _release_raw(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            await self._read_pool.release(raw)
+
+    async def finish(self, *, commit: bool) -> None:
+        """End the request: commit (or roll back) the session if one was opened, release every connection."""
+        session, self._session = self._session, None
+        try:
+            if session is not None:
+                if commit:
+                    await session.commit()
+                else:
+                    await session.rollback()
+        finally:
+            try:
+                if session is not None:
+                    await session.close()
+            finally:
+                await self._release_raw()
+
+
+class PreparedRead:
+    """A SELECT built once; ``first``/``all`` take its ``bindparam`` values by name."""
+
+    __slots__ = ("_defaults", "_names", "_sql", "statement")
+
+    def __init__(self, statement: AnySelect) -> None:
+        self.statement = statement
+        compiled = statement.compile(dialect=_POSTGRES)
+        self._sql: str = compiled.string
+        self._names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self._defaults: dict[str, Any] = dict(compiled.params)
+
+    def _arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        defaults = self._defaults
+        return [params[name] if name in params else defaults[name] for name in self._names]
+
+    async def _fetch(self, db: RequestDb, params: Mapping[str, Any], *, one: bool) -> Any:
+        arguments = self._arguments(params)
+        connection = await db.driver()
+        try:
+            if one:
+                return await connection.fetchrow(self._sql, *arguments)
+            return await connection.fetch(self._sql, *arguments)
+        except asyncpg.PostgresError as error:  # same handling as any other statement's (api/errors)
+            raise DBAPIError(self._sql, arguments, error) from error
+        except _CONNECTION_LOST:
+            db.connection_lost()
+            raise
+
+    async def first(self, db: RequestDb, **params: Any) -> Row | None:
+        if db.is_postgres:
+            row: Row | None = await self._fetch(db, params, one=True)
+            return row
+        result = await (await db.session()).execute(self.statement, params)
+        return result.mappings().first()
+
+    async def all(self, db: RequestDb, **params: Any) -> Sequence[Row]:
+        if db.is_postgres:
+            rows: Sequence[Row] = await self._fetch(db, params, one=False)
+            return rows
+        result = await (await db.session()).execute(self.statement, params)
+        return result.mappings().all()
