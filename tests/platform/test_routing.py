@@ -1,0 +1,92 @@
+"""The route index finds what a plain scan of the routes would, and the document still says what the code reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+from starlette.routing import Match
+
+from worktally.api.routing import API_PREFIX, RouteIndex
+from worktally.main import DOMAIN_ROUTERS
+
+
+def _api_routes(app: Any) -> list[APIRoute]:
+    return [r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith(API_PREFIX + "/")]
+
+
+def _scope(path: str, method: str) -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "root_path": "", "query_string": b"", "headers": []}
+
+
+def _scan(routes: list[APIRoute], scope: dict[str, Any]) -> APIRoute | None:
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return route
+    return None
+
+
+def test_every_operation_is_reached_through_the_index_as_by_a_scan(app: Any) -> None:
+    routes = _api_routes(app)
+    [index] = [r for r in app.routes if isinstance(r, RouteIndex)]
+    assert len(routes) == sum(len(router.routes) for router in DOMAIN_ROUTERS) >= 80
+    for route in routes:
+        path = re.sub(r"\{[^}]+\}", "7", route.path)
+        for method in route.methods:
+            scope = _scope(path, method)
+            match, child = index.matches(scope)
+            assert match is Match.FULL, f"{method} {route.path}"
+            assert child["route"] is _scan(routes, scope), f"{method} {route.path}"
+
+
+def test_the_index_leaves_other_paths_and_methods_to_the_router(app: Any) -> None:
+    [index] = [r for r in app.routes if isinstance(r, RouteIndex)]
+    for method, path in [
+        ("PATCH", "/api/v2/projects/1"),  # a known path, another method: the router answers 405
+        ("GET", "/api/v2/no-such-thing"),
+        ("GET", "/api/v2/openapi.json"),
+        ("GET", "/oauth/authorize"),
+    ]:
+        assert index.matches(_scope(path, method))[0] is Match.NONE
+
+
+async def test_wrong_method_and_unknown_path_keep_their_status(client: httpx.AsyncClient) -> None:
+    assert (await client.patch("/api/v2/projects/1")).status_code == 405
+    assert (await client.get("/api/v2/no-such-thing")).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def document(app: Any) -> dict[str, Any]:
+    return app.openapi()  # type: ignore[no-any-return]
+
+
+def test_every_api_operation_documents_both_security_schemes(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal access token (`wtp_…`) or an OAuth2 access token (`wta_…`).",
+    }
+    assert set(schemes["oauth2"]["flows"]["authorizationCode"]["scopes"]) == {"read", "write", "admin"}
+    operations = [
+        (p, m, op) for p, item in document["paths"].items() if p.startswith(API_PREFIX) for m, op in item.items()
+    ]
+    assert len(operations) >= 80
+    for path, method, operation in operations:
+        assert operation.get("security") == [{"bearer": []}, {"oauth2": []}], f"{method} {path}"
+
+
+def test_workspace_scoped_operations_document_workspace_id(document: dict[str, Any]) -> None:
+    for path, item in document["paths"].items():
+        if not path.startswith(API_PREFIX):
+            continue
+        for method, operation in item.items():
+            names = [(p["name"], p["in"]) for p in operation.get("parameters", [])]
+            documented = ("workspace_id", "query") in names
+            # GET /workspaces is the one operation outside any workspace (D3).
+            assert documented is (path != f"{API_PREFIX}/workspaces"), f"{method} {path}"
+            assert len(names) == len(set(names)), f"{method} {path}: a parameter twice"
