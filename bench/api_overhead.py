@@ -262,7 +262,8 @@ def run_asyncio(label: str, url: str, headers: dict[str, str], connections: int,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per target")
+    parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds per target")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds the seconds are split into")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds per target first")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto")
@@ -314,10 +315,22 @@ def main() -> int:
             server(app_cmd, app_env, f"{api}/openapi.json", Path(tmp, "app.log")),
             server(bare_cmd, bare_env, targets[2][1], Path(tmp, "bare.log")),
         ):
-            results = []
             for label, url, headers in targets:
                 load(label, url, headers, args.connections, args.warmup)
-                results.append(load(label, url, headers, args.connections, args.seconds))
+            # Interleaved rounds: a burst of other work on the machine then weighs on every target alike.
+            rounds: list[list[Result]] = [[] for _ in targets]
+            for _ in range(args.rounds):
+                for measured, (label, url, headers) in zip(rounds, targets, strict=True):
+                    measured.append(load(label, url, headers, args.connections, args.seconds / args.rounds))
+            results = [
+                Result(
+                    r[0].label,
+                    sum(x.requests for x in r),
+                    sum(x.seconds for x in r),
+                    sum(x.errors for x in r),
+                )
+                for r in rounds
+            ]
 
     width = max(len(r.label) for r in results)
     bare = results[-1]

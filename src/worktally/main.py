@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.read_pool = await create_read_pool(engine, settings.db_pool_size)
+        app.state.read_pool = create_read_pool(engine, settings.db_pool_size)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
         webhook_worker = None
         if settings.webhooks_inprocess_worker:

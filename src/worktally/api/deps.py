@@ -25,6 +25,9 @@ from worktally.db.prepared import PreparedRead, RequestDb
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+_DB_KEY = "worktally.db"  # the request's RequestDb, in the ASGI scope
+
+
 class TransactionalRoute(APIRoute):
     """One transaction per request: commit when the handler returns, roll back when it raises.
 
@@ -39,14 +42,12 @@ class TransactionalRoute(APIRoute):
             try:
                 response = await handler(request)
             except BaseException:
-                db: RequestDb | None = getattr(request.state, "db", None)
+                db: RequestDb | None = request.scope.pop(_DB_KEY, None)
                 if db is not None:
-                    request.state.db = None
                     await db.finish(commit=False)
                 raise
-            db = getattr(request.state, "db", None)
+            db = request.scope.pop(_DB_KEY, None)
             if db is not None:
-                request.state.db = None
                 await db.finish(commit=True)
             return response
 
@@ -55,9 +56,11 @@ class TransactionalRoute(APIRoute):
 
 def request_db(request: Request) -> RequestDb:
     """This request's database (created on first use; finished by ``TransactionalRoute``)."""
-    db: RequestDb | None = getattr(request.state, "db", None)
+    scope = request.scope
+    db: RequestDb | None = scope.get(_DB_KEY)
     if db is None:
-        db = request.state.db = RequestDb(request.app.state.sessionmaker, request.app.state.read_pool)
+        state = request.app.state
+        db = scope[_DB_KEY] = RequestDb(state.sessionmaker, state.read_pool)
     return db
 
 

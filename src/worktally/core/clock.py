@@ -21,4 +21,5 @@ def freeze(at: datetime | None) -> None:
 
 def isoformat_z(value: datetime) -> str:
     """D1: ISO 8601 in UTC with a ``Z`` suffix and microseconds."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
