@@ -290,6 +290,69 @@ def extend_back(url: str, generated: Generated, *, years: int, seed: int = 11) -
     return entries
 
 
+async def _new_token(url: str, owner_id: int) -> str:
+    engine = create_engine_for(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            return (await create_personal_token(session, user_id=owner_id, name="bench")).token
+    finally:
+        await engine.dispose()
+
+
+def load(url: str) -> Generated | None:
+    """The workspace a previous ``generate`` left in this database (a fresh owner token), or None if there is none.
+
+    Days are read back as the members' own dates of their first and last entries.
+    """
+    with psycopg.connect(conninfo(url)) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT w.id, w.owner_id FROM workspaces w JOIN users u ON u.id = w.owner_id"
+            " WHERE u.email = 'owner@bench.worktally.local' ORDER BY w.id LIMIT 1"
+        )
+        found = cur.fetchone()
+        if found is None:
+            return None
+        workspace_id, owner_id = int(found[0]), int(found[1])
+        cur.execute(
+            "SELECT m.user_id, m.timezone FROM memberships m WHERE m.workspace_id = %s AND m.user_id <> %s"
+            " ORDER BY m.user_id",
+            (workspace_id, owner_id),
+        )
+        zones = {int(uid): str(tz) for uid, tz in cur.fetchall()}
+        cur.execute(
+            "SELECT user_id, id, project_id FROM contracts WHERE workspace_id = %s ORDER BY id", (workspace_id,)
+        )
+        contracts: dict[int, list[tuple[int, int]]] = {}
+        for uid, cid, pid in cur.fetchall():
+            contracts.setdefault(int(uid), []).append((int(cid), int(pid)))
+        cur.execute("SELECT project_id, id FROM tasks WHERE workspace_id = %s ORDER BY id", (workspace_id,))
+        tasks: dict[int, list[int]] = {}
+        for pid, tid in cur.fetchall():
+            tasks.setdefault(int(pid), []).append(int(tid))
+        cur.execute(
+            "SELECT count(*), min(timezone(m.timezone, te.started_at)::date), max(timezone(m.timezone, te.started_at)::date)"
+            " FROM time_entries te JOIN memberships m ON m.workspace_id = te.workspace_id AND m.user_id = te.user_id"
+            " WHERE te.workspace_id = %s",
+            (workspace_id,),
+        )
+        entries, first, last = cur.fetchone()  # type: ignore[misc]
+    if not entries:
+        return None
+    _TASKS.update(tasks)
+    plans = [MemberPlan(uid, tz, tuple(contracts.get(uid, ()))) for uid, tz in zones.items()]
+    token = asyncio.run(_new_token(url, owner_id))
+    return Generated(
+        workspace_id,
+        owner_id,
+        token,
+        [p.user_id for p in plans],
+        entries=int(entries),
+        first_day=first,
+        last_day=last,
+        plans=plans,
+    )
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False

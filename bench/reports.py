@@ -1,13 +1,15 @@
 """Report timings through the API against the same aggregate as bare SQL, on PostgreSQL.
 
     python -m bench.reports            (make bench-reports)
+    python -m bench.reports --database wt_bench_dev --one-year     (iterate: generated once, then reused)
 
 Creates its own database on ``WORKTALLY_BENCH_POSTGRES_URL`` (default ``postgresql://root@127.0.0.1:5432/test``),
 loads a workspace with ``bench.generate`` (500 members, one year of entries), times every report through the
 app in process (httpx ASGI transport: routing, auth, validation, SQL, JSON), and times the tracked-hours
-aggregate written by hand as plain SQL (psycopg) on the same database in the same run. Then it adds two more
-years before the first and times again: a month's report should cost about the same with 1 or 3 years stored,
-as the queries read only the rows in range. Prints medians and ratios; drops the database at the end.
+aggregate written by hand as plain SQL (psycopg) on the same database in the same run, as well as the API's own
+statement run bare. Then it adds two more years before the first and times again: a month's report should cost
+about the same with 1 or 3 years stored, as the queries read only the rows in range. Prints medians and ratios;
+drops the database at the end (``--keep`` keeps it; ``--database NAME`` uses that database and always keeps it).
 """
 
 from __future__ import annotations
@@ -29,33 +31,44 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from bench.generate import Generated, conninfo, extend_back, generate
+from bench.generate import Generated, conninfo, extend_back, generate, load
 from worktally.config import Settings
 from worktally.db.migrate import upgrade
 from worktally.main import create_app
+from worktally.report import queries
 
 DEFAULT_SERVER = "postgresql://root@127.0.0.1:5432/test"
 console = Console(stderr=True)
 
-# The tracked-hours aggregate as one would write it by hand for PostgreSQL: local days from generate_series and
-# AT TIME ZONE, entries joined to the days they overlap, clipped with GREATEST/LEAST, names joined on.
+# The tracked-hours aggregate as one would write it by hand for PostgreSQL: each entry's local start and end
+# day with AT TIME ZONE (read once: OFFSET 0 keeps the subquery from being inlined into every use), an entry within
+# one local day counted whole, one across local midnights joined to the local days it overlaps (from
+# generate_series) and clipped with GREATEST/LEAST; then names, billable flag and rate joined on, in report order.
+# Same rows and sums as the API's statement (``run_cases`` checks the total); run with the API's work_mem.
 BARE_TRACKED_HOURS = """
-WITH m AS (
-    SELECT user_id, coalesce(timezone, %(wtz)s) AS tz FROM memberships WHERE workspace_id = %(ws)s
-), days AS (
-    SELECT z.tz, d::date AS day,
-           (d::date::timestamp AT TIME ZONE z.tz) AS s,
-           ((d::date + 1)::timestamp AT TIME ZONE z.tz) AS e
-    FROM (SELECT DISTINCT tz FROM m) z, generate_series(%(start)s::date, %(end)s::date, interval '1 day') d
-), g AS (
-    SELECT days.day, te.user_id, te.project_id, te.contract_id,
-           sum(round(extract(epoch FROM least(te.ended_at, days.e) - greatest(te.started_at, days.s))))::bigint
-               AS seconds
+WITH e AS (
+    SELECT te.user_id, te.project_id, te.contract_id, te.started_at, te.ended_at, m.tz,
+           (te.started_at AT TIME ZONE m.tz)::date AS start_day, (te.ended_at AT TIME ZONE m.tz)::date AS end_day
     FROM time_entries te
-    JOIN m ON m.user_id = te.user_id
-    JOIN days ON days.tz = m.tz AND te.started_at < days.e AND te.ended_at > days.s
+    JOIN (SELECT user_id, coalesce(timezone, %(wtz)s) AS tz FROM memberships WHERE workspace_id = %(ws)s) m
+        ON m.user_id = te.user_id
     WHERE te.workspace_id = %(ws)s AND te.started_at >= %(low)s::timestamptz - interval '7 days'
       AND te.started_at < %(high)s AND te.ended_at > %(low)s {user_filter}
+    OFFSET 0
+), days AS (
+    SELECT z.tz, %(start)s::date + i AS day,
+           ((%(start)s::date + i)::timestamp AT TIME ZONE z.tz) AS starts_at,
+           ((%(start)s::date + i + 1)::timestamp AT TIME ZONE z.tz) AS ends_at
+    FROM (SELECT DISTINCT coalesce(timezone, %(wtz)s) AS tz FROM memberships WHERE workspace_id = %(ws)s) z,
+         generate_series(0, %(end)s::date - %(start)s::date) i
+), g AS (
+    SELECT coalesce(days.day, e.start_day) AS day, e.user_id, e.project_id, e.contract_id,
+           sum(round(extract(epoch FROM least(e.ended_at, coalesce(days.ends_at, e.ended_at))
+                                        - greatest(e.started_at, coalesce(days.starts_at, e.started_at)))))::bigint
+               AS seconds
+    FROM e LEFT JOIN days ON days.tz = CASE WHEN e.end_day > e.start_day THEN e.tz END
+        AND days.day BETWEEN e.start_day AND e.end_day AND days.starts_at < e.ended_at
+    WHERE days.day IS NOT NULL OR (e.end_day = e.start_day AND e.start_day BETWEEN %(start)s AND %(end)s)
     GROUP BY 1, 2, 3, 4
 )
 SELECT g.*, u.firstname, u.lastname, p.name, p.is_billable, c.rate, c.currency
@@ -79,7 +92,6 @@ def compiled_tracked_hours(data: Generated, start: date, end: date, user_id: int
     from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
     from bench.generate import TIMEZONES
-    from worktally.report import queries
 
     days = queries.Days("Europe/Berlin", start, end, list(TIMEZONES) if user_id is None else [], "postgresql")
     if user_id is not None:
@@ -163,7 +175,10 @@ async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Re
                 "low": f"{month_start - timedelta(days=1)} 00:00+00",
                 "high": f"{month_end + timedelta(days=2)} 00:00+00",
             }
-            with psycopg.connect(conninfo(url)) as conn:
+            with psycopg.connect(conninfo(url)) as conn, psycopg.connect(conninfo(url)) as stmt_conn:
+                conn.execute(f"SET work_mem = '{queries.REPORT_WORK_MEM}'")  # as the API's report transactions
+                stmt_conn.execute(f"SET work_mem = '{queries.REPORT_WORK_MEM}'")
+                stmt_conn.execute("SET enable_sort = off")  # as queries.hash_aggregation does for the statement
                 all_sql = BARE_TRACKED_HOURS.format(user_filter="")
                 one_sql = BARE_TRACKED_HOURS.format(user_filter="AND te.user_id = %(uid)s")
                 same_all = compiled_tracked_hours(data, month_start, month_end, None)
@@ -210,7 +225,9 @@ async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Re
                 for index, (name, call, sql, params) in enumerate(cases):
                     api = median_ms(await time_async(call, runs))
                     bare = median_ms(time_sql(conn, sql, params, runs)) if sql else None
-                    own = median_ms(time_sql(conn, same[index][0], same[index][1], runs)) if index in same else None
+                    own = (
+                        median_ms(time_sql(stmt_conn, same[index][0], same[index][1], runs)) if index in same else None
+                    )
                     results.append(Result(name, api, bare, own))
                     console.print(
                         f"  {name}: API {api:.1f} ms"
@@ -229,18 +246,21 @@ def entries_in_month(url: str, data: Generated) -> int:
         return int(cur.fetchone()[0])  # type: ignore[index]
 
 
-def report(one: list[Result], three: list[Result], entries: tuple[int, int], month_rows: int) -> None:
+def report(phases: dict[str, tuple[list[Result], int]], month_rows: int) -> None:
+    """``phases``: "1y" / "3y" → (results, entries stored)."""
     table = Table(
         title="Report medians (ms). SQL = the aggregate by hand; stmt = the API's own statement run bare; "
         "ratios = API / that"
     )
     table.add_column("report")
-    for years in ("1y", "3y"):
+    for years in phases:
         for column in ("API", "SQL", "API/SQL", "stmt", "API/stmt"):
             table.add_column(f"{column} {years}", justify="right")
-    for a, b in zip(one, three, strict=True):
-        cells = [a.name]
-        for r in (a, b):
+    names = [r.name for r in next(iter(phases.values()))[0]]
+    for index, name in enumerate(names):
+        cells = [name]
+        for results, _ in phases.values():
+            r = results[index]
             cells += [
                 f"{r.api_ms:.1f}",
                 f"{r.sql_ms:.1f}" if r.sql_ms else "-",
@@ -251,9 +271,43 @@ def report(one: list[Result], three: list[Result], entries: tuple[int, int], mon
         table.add_row(*cells)
     out = Console(width=200)
     out.print(table)
-    out.print(
-        f"entries stored: {entries[0]:,} (1 year), {entries[1]:,} (3 years); entries in the month: {month_rows:,}"
-    )
+    stored = ", ".join(f"{entries:,} ({years})" for years, (_, entries) in phases.items())
+    out.print(f"entries stored: {stored}; entries in the month: {month_rows:,}")
+
+
+def _database(server: str, name: str | None) -> tuple[str, bool]:
+    """The database's URL and whether it was there already (created and migrated here if not)."""
+    admin = conninfo(server)
+    name = name or f"wt_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        existed = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        if not existed:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    if not existed:
+        upgrade(url)
+    return url, existed
+
+
+async def _measure(url: str, existed: bool, args: argparse.Namespace) -> None:
+    """Every phase in one event loop (the app's pools belong to the loop that made them); loading runs in a thread."""
+    data = await asyncio.to_thread(load, url) if existed else None
+    if data is None:
+        last_day = date.today() - timedelta(days=1)
+        data = await asyncio.to_thread(generate, url, years=1, members=args.members, last_day=last_day)
+    else:
+        console.print(f"reusing {data.entries:,} entries, {data.first_day} → {data.last_day}")
+    month_rows = entries_in_month(url, data)
+    phases: dict[str, tuple[list[Result], int]] = {}
+    if (data.last_day - data.first_day).days < 2 * 365:
+        phases["1y"] = (await run_cases(url, data, args.runs, "1 year"), data.entries)
+        if not args.one_year:
+            await asyncio.to_thread(extend_back, url, data, years=2)
+    else:
+        console.print("the database holds three years already: measuring with three years only")
+    if not args.one_year:
+        phases["3y"] = (await run_cases(url, data, args.runs, "3 years"), data.entries)
+    report(phases, month_rows)
 
 
 def main() -> None:
@@ -261,29 +315,26 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
+    parser.add_argument(
+        "--database",
+        metavar="NAME",
+        help="use this database and keep it: generated the first time, reused as it is afterwards",
+    )
+    parser.add_argument(
+        "--one-year", action="store_true", help="measure with one year stored only (do not add the two years before)"
+    )
     args = parser.parse_args()
     server = os.environ.get("WORKTALLY_BENCH_POSTGRES_URL", DEFAULT_SERVER)
-    name = f"wt_bench_{secrets.token_hex(4)}"
-    base = make_url(server)
-    admin = conninfo(server)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = base.set(database=name).render_as_string(hide_password=False)
+    url, existed = _database(server, args.database)
+    keep = args.keep or args.database is not None
     try:
-        upgrade(url)
-        data = generate(url, years=1, members=args.members, last_day=date.today() - timedelta(days=1))
-        one_year = data.entries
-        month_rows = entries_in_month(url, data)
-        first = asyncio.run(run_cases(url, data, args.runs, "1 year"))
-        extend_back(url, data, years=2)
-        second = asyncio.run(run_cases(url, data, args.runs, "3 years"))
-        report(first, second, (one_year, data.entries), month_rows)
+        asyncio.run(_measure(url, existed, args))
     finally:
-        if args.keep:
+        if keep:
             console.print(f"kept {url}")
         else:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with psycopg.connect(conninfo(server), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

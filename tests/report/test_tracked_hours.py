@@ -362,3 +362,99 @@ class TestTrackedHoursEdges:
         content = response.json()["paths"]["/api/v2/reports/tracked-hours"]["get"]["responses"]["200"]["content"]
         assert set(content) == {"application/json", "text/csv"}
         assert content["application/json"]["schema"]["$ref"].endswith("Envelope_TrackedHoursReport_")
+
+
+class TestTrackedHoursDocument:
+    """The report is written as JSON text (``report/tracked.py``), not through its models: hold the two together."""
+
+    async def test_is_exactly_the_response_models_document(self, scenario: Scenario) -> None:
+        import json
+
+        from worktally.report.schemas import TrackedHoursReport
+
+        response = await scenario.ws.owner.api.get(PATH, params=RANGE)
+
+        data = response.json()["data"]
+        typed = TrackedHoursReport.model_validate(data).model_dump(mode="json")
+        assert json.dumps(typed) == json.dumps(data)  # same keys, in the same order
+
+    async def test_names_keep_quotes_backslashes_and_any_script(self, tenants: Tenants) -> None:
+        from tests.factories.structure import make_project
+        from tests.factories.time import make_entry
+        from tests.report.conftest import utc
+
+        ws = await tenants.workspace()
+        member = await ws.member(firstname='Zoë "Z"', lastname="Back\\slash 🚀")
+        project = await make_project(ws, name='=Quote "it"\n東京')
+        await make_entry(ws, member, utc(3, 9), utc(3, 10), project_id=project)
+
+        response = await ws.owner.api.get(PATH, params=RANGE)
+        csv_response = await ws.owner.api.get(PATH, params={**RANGE, "format": "csv"})
+
+        user = response.json()["data"]["days"]["2026-11-03"]["users"][0]
+        assert user["user_name"] == 'Zoë "Z" Back\\slash 🚀'
+        assert user["projects"][0]["project_name"] == '=Quote "it"\n東京'
+        row = csv_rows(csv_response.text)[0]
+        assert (row["user_name"], row["project_name"]) == ('Zoë "Z" Back\\slash 🚀', '\'=Quote "it"\n東京')
+
+    async def test_an_entry_across_two_midnights_counts_on_each_of_its_three_days(self, tenants: Tenants) -> None:
+        from tests.factories.time import make_entry
+        from tests.report.conftest import utc
+
+        ws = await tenants.workspace()
+        member = await ws.member(timezone="UTC")
+        await make_entry(ws, member, utc(3, 20), utc(5, 2))
+
+        response = await ws.owner.api.get(PATH, params=RANGE)
+
+        assert user_days(response.json()["data"], member.user_id) == {
+            "2026-11-03": 240,
+            "2026-11-04": 1440,
+            "2026-11-05": 120,
+        }
+
+    async def test_time_outside_the_range_is_left_out(self, tenants: Tenants) -> None:
+        from tests.factories.time import make_entry
+        from tests.report.conftest import utc
+
+        ws = await tenants.workspace()
+        member = await ws.member(timezone="Europe/Berlin")
+        await make_entry(ws, member, utc(1, 10), utc(1, 11))  # the day before the range
+        await make_entry(ws, member, utc(1, 22), utc(1, 23, 30))  # 23:00-00:30 local: 30 minutes on the 2nd
+        await make_entry(ws, member, utc(8, 22, 30), utc(8, 23, 30))  # 23:30 on the 8th to 00:30 on the 9th
+
+        response = await ws.owner.api.get(PATH, params=RANGE)
+
+        assert user_days(response.json()["data"], member.user_id) == {"2026-11-02": 30, "2026-11-08": 30}
+
+    async def test_members_and_their_projects_are_listed_by_name_then_id(self, tenants: Tenants) -> None:
+        from tests.factories.structure import make_project
+        from tests.factories.time import make_entry
+        from tests.report.conftest import utc
+
+        ws = await tenants.workspace()
+        zed = await ws.member(firstname="Zed", lastname="Last")
+        twin_a = await ws.member(firstname="Abe", lastname="Twin")
+        twin_b = await ws.member(firstname="Abe", lastname="Twin")
+        beta = await make_project(ws, name="beta")
+        alpha = await make_project(ws, name="Alpha")
+        beta_again = await make_project(ws, name="beta")
+        contract = await make_contract(ws, zed, beta)
+        for member in (twin_b, zed, twin_a):
+            await make_entry(ws, member, utc(3, 9), utc(3, 10), project_id=alpha)
+        await make_entry(ws, zed, utc(3, 10), utc(3, 11), project_id=beta_again)
+        await make_entry(ws, zed, utc(3, 11), utc(3, 12), project_id=beta, contract_id=contract)
+        await make_entry(ws, zed, utc(3, 12), utc(3, 13), project_id=beta)
+        await make_entry(ws, zed, utc(3, 13), utc(3, 14))
+
+        response = await ws.owner.api.get(PATH, params=RANGE)
+
+        users = response.json()["data"]["days"]["2026-11-03"]["users"]
+        assert [u["user_id"] for u in users] == [*sorted([twin_a.user_id, twin_b.user_id]), zed.user_id]
+        assert [(p["project_id"], p["contract_id"]) for p in users[2]["projects"]] == [
+            (None, None),
+            (alpha, None),
+            (beta, None),
+            (beta, contract),
+            (beta_again, None),
+        ]

@@ -20,6 +20,7 @@ import csv
 import io
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from fastapi.responses import StreamingResponse
@@ -105,28 +106,6 @@ def cell(value: Any) -> Any:
     return value
 
 
-def tracked_hours_rows(report: dict[str, Any]) -> Iterable[Row]:
-    """``report`` is the service's plain data in the shape of ``TrackedHoursReport``."""
-    for day, content in report["days"].items():
-        for user in content["users"]:
-            for project in user["projects"]:
-                amounts: list[tuple[str | None, str | None]] = list((project["total_amount"] or {}).items()) or [
-                    (None, None)
-                ]
-                for currency, value in amounts:
-                    yield (
-                        day,
-                        user["user_id"],
-                        user["user_name"],
-                        project["project_id"],
-                        project["project_name"],
-                        project["contract_id"],
-                        project["total_minutes"],
-                        currency,
-                        value,
-                    )
-
-
 def timeline_rows(report: DailyTimelineReport) -> Iterable[Row]:
     for user in report.users:
         for entry in user.entries:
@@ -196,22 +175,26 @@ def activity_descriptions_rows(report: ActivityDescriptionsReport) -> Iterable[R
             yield (user.user_id, user.user_name, item.activity_description, item.total_minutes)
 
 
-async def _lines(columns: Sequence[str], rows: Iterable[Row]) -> AsyncIterator[str]:
+async def _lines(columns: Sequence[str], rows: Iterable[Row], *, as_cells: bool) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([cell(value) for value in row])
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    iterator = iter(rows)
+    while batch := list(islice(iterator, 500)):
+        writer.writerows(batch if as_cells else ([cell(value) for value in row] for row in batch))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
-def csv_response(name: str, columns: Sequence[str], rows: Iterable[Row]) -> StreamingResponse:
+def csv_response(
+    name: str, columns: Sequence[str], rows: Iterable[Row], *, as_cells: bool = False
+) -> StreamingResponse:
+    """``rows`` of values, or with ``as_cells`` of values already passed through ``cell`` (a large report's rows)."""
     return StreamingResponse(
-        _lines(columns, rows),
+        _lines(columns, rows, as_cells=as_cells),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

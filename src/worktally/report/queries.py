@@ -1,11 +1,12 @@
 """Every query the reports run: SQLAlchemy Core, the same on SQLite and PostgreSQL.
 
 The aggregation happens in the database, a constant number of statements per report page. Days are
-the members' own days (D9): time is bucketed with ``db/functions.py``. An entry is split at each of
-its member's local midnights in two branches, so the common case stays an equality join:
+the members' own days (D9): time is bucketed with ``db/functions.py``. Entries are read once, each with
+its member's local start and end days, and split at local midnights only where needed:
 
-- every entry meets the bucket of its own start day (``timezone, day`` equal) and is clipped to it;
-- the few entries whose end falls on a later local day meet the later buckets (a small range join).
+- an entry within one local day (nearly all of them) counts whole on that day;
+- an entry whose end falls on a later local day meets the day buckets it overlaps and is clipped to each.
+  Its join key is its timezone; the others' key is NULL, so they pass the buckets without a comparison.
 
 Entries are found by ``started_at`` (the ``workspace_id, started_at`` index) looking back at most
 ``MAX_ENTRY_SPAN`` before the range: a week is the longest an entry can be, as no contract allows more
@@ -14,19 +15,22 @@ than 168 hours a week (D9, D13).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     BigInteger,
     ColumnElement,
     Date,
+    Integer,
     Select,
     Subquery,
     and_,
+    any_,
+    bindparam,
     case,
     cast,
     distinct,
@@ -36,8 +40,8 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -197,6 +201,23 @@ async def workspace_info(
     )
 
 
+@asynccontextmanager
+async def hash_aggregation(session: AsyncSession) -> AsyncIterator[None]:
+    """Statements run inside group by hashing on PostgreSQL, however few rows the planner expects.
+
+    The planner multiplies the selectivities of ``started_at`` in the range and ``ended_at`` after its start as
+    if they were independent, so it expects a tenth of a month's entries or fewer (the more years stored, the
+    fewer) and sorts them to group them: with three years stored the same month cost a fifth more. Hashing is
+    the right plan for any count, so sorting is ruled out for these statements only.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        await session.execute(text("SET LOCAL enable_sort = off"))
+    yield  # on an error the transaction is rolled back, the setting with it
+    if postgres:
+        await session.execute(text("SET LOCAL enable_sort TO DEFAULT"))
+
+
 def members_statement(
     reach: Reach,
     days: Days,
@@ -224,7 +245,7 @@ def members_statement(
 # --- splitting time at local midnights -------------------------------------------------------------
 
 
-def _entries(reach: Reach, days: Days, columns: Sequence[Column], where: Sequence[ColumnElement[bool]]) -> CTE:
+def _entries(reach: Reach, days: Days, columns: Sequence[Column], where: Sequence[ColumnElement[bool]]) -> Subquery:
     """The entries overlapping the range, read once, with their member's local start and end days."""
     low, high = days.utc_bounds
     return (
@@ -249,7 +270,10 @@ def _entries(reach: Reach, days: Days, columns: Sequence[Column], where: Sequenc
             *reach.entry_filter(),
             *where,
         )
-        .cte("entries")
+        # OFFSET 0 keeps this a subquery of its own on PostgreSQL: the local days are computed once per entry
+        # instead of once per use, and without materialising the rows as a CTE would (a third of the time).
+        .offset(0)
+        .subquery("entries")
     )
 
 
@@ -265,28 +289,31 @@ def day_parts(
     buckets = day_buckets(days.rows, days.dialect)
     names = [str(c.key) for c in columns]
     entries = _entries(reach, days, columns, where)
+    crossing = entries.c.end_day > entries.c.start_day
+    parts = entries.outerjoin(
+        buckets,
+        and_(
+            buckets.c.timezone == case((crossing, entries.c.tz)),
+            buckets.c.day >= entries.c.start_day,
+            buckets.c.day <= entries.c.end_day,
+            buckets.c.starts_at < entries.c.ended_at,
+        ),
+    )
     seconds = seconds_between(
-        least(entries.c.ended_at, buckets.c.ends_at), greatest(entries.c.started_at, buckets.c.starts_at)
+        least(entries.c.ended_at, func.coalesce(buckets.c.ends_at, entries.c.ended_at)),
+        greatest(entries.c.started_at, func.coalesce(buckets.c.starts_at, entries.c.started_at)),
     )
-    row = (buckets.c.day.label("day"), *[entries.c[n] for n in names], seconds.label("seconds"))
-    first = select(*row).join_from(
-        entries, buckets, and_(buckets.c.timezone == entries.c.tz, buckets.c.day == entries.c.start_day)
-    )
-    rest = (
-        select(*row)
-        .join_from(
-            entries,
-            buckets,
-            and_(
-                buckets.c.timezone == entries.c.tz,
-                buckets.c.day > entries.c.start_day,
-                buckets.c.day <= entries.c.end_day,
-                buckets.c.starts_at < entries.c.ended_at,
-            ),
+    within_range = entries.c.start_day.between(literal(days.start_date, Date()), literal(days.end_date, Date()))
+    return (
+        select(
+            func.coalesce(buckets.c.day, entries.c.start_day).label("day"),
+            *[entries.c[n] for n in names],
+            seconds.label("seconds"),
         )
-        .where(entries.c.end_day > entries.c.start_day)
+        .select_from(parts)
+        .where(or_(buckets.c.day.is_not(None), and_(entries.c.end_day == entries.c.start_day, within_range)))
+        .subquery("parts")
     )
-    return union_all(first, rest).subquery("parts")
 
 
 # --- tracked hours --------------------------------------------------------------------------------
@@ -323,23 +350,30 @@ def tracked_hours_statement(reach: Reach, days: Days, filters: TrackedFilters) -
     return select(*keys, sum_seconds(parts.c.seconds).label("seconds")).group_by(*keys)
 
 
-def member_lookup_statement(workspace_id: int, user_ids: Sequence[int]) -> AnySelect:
+def _among(column: InstrumentedAttribute[int], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter, so one prepared statement for any count."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(f"{column.key}_ids", list(ids), type_=ARRAY(Integer())))
+    return column.in_(ids)
+
+
+def member_lookup_statement(workspace_id: int, user_ids: Sequence[int], dialect: str) -> AnySelect:
     return (
         select(User.id, User.firstname, User.lastname, Membership.rate, Membership.currency)
         .join(Membership, and_(Membership.user_id == User.id, Membership.workspace_id == workspace_id))
-        .where(User.id.in_(user_ids))
+        .where(_among(User.id, user_ids, dialect))
     )
 
 
-def project_lookup_statement(workspace_id: int, project_ids: Sequence[int]) -> AnySelect:
+def project_lookup_statement(workspace_id: int, project_ids: Sequence[int], dialect: str) -> AnySelect:
     return select(Project.id, Project.name, Project.is_billable, Project.rate, Project.currency).where(
-        Project.workspace_id == workspace_id, Project.id.in_(project_ids)
+        Project.workspace_id == workspace_id, _among(Project.id, project_ids, dialect)
     )
 
 
-def contract_lookup_statement(workspace_id: int, contract_ids: Sequence[int]) -> AnySelect:
+def contract_lookup_statement(workspace_id: int, contract_ids: Sequence[int], dialect: str) -> AnySelect:
     return select(Contract.id, Contract.rate_type, Contract.rate, Contract.currency).where(
-        Contract.workspace_id == workspace_id, Contract.id.in_(contract_ids)
+        Contract.workspace_id == workspace_id, _among(Contract.id, contract_ids, dialect)
     )
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
+import pydantic_core
 from fastapi import Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -15,7 +15,7 @@ from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import REPORTS_READ
 from worktally.auth.principal import Principal
-from worktally.report import export, params, queries, service
+from worktally.report import export, params, queries, service, tracked
 from worktally.report.rules import STATUS_FILTERS
 from worktally.report.schemas import (
     ActivityDescriptionsReport,
@@ -42,10 +42,10 @@ Day = Annotated[date, Query(description="YYYY-MM-DD, within a year of today.")]
 MESSAGE = "Report generated successfully"
 
 
-def _plain_json(data: dict[str, Any]) -> Response:
-    """An envelope around plain data already in its response model's shape (see ``service.tracked_hours``)."""
-    body = {"success": True, "message": MESSAGE, "data": data, "meta": meta().model_dump(mode="json")}
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
+def _json_text(data: str) -> Response:
+    """The envelope around a report already written as JSON text (``report/tracked.py``)."""
+    head = f'{{"success":true,"message":{pydantic_core.to_json(MESSAGE).decode()},"data":'
+    return Response(f'{head}{data},"meta":{meta().model_dump_json()}}}', media_type="application/json")
 
 
 def _json(report: BaseModel, pagination: Pagination | None = None) -> Response:
@@ -104,8 +104,10 @@ async def tracked_hours_report(
         currencies=currency_list,
     )
     if format is params.ReportFormat.CSV:
-        return export.csv_response("tracked-hours", export.TRACKED_HOURS_COLUMNS, export.tracked_hours_rows(report))
-    return _plain_json(report)
+        return export.csv_response(
+            "tracked-hours", export.TRACKED_HOURS_COLUMNS, tracked.csv_rows(report), as_cells=True
+        )
+    return _json_text(tracked.json_data(report))
 
 
 @router.get(

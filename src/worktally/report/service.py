@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from worktally.auth import visibility
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.db.functions import zone
-from worktally.report import queries, rules
+from worktally.report import queries, rules, tracked
 from worktally.report.params import DateRange
 from worktally.report.schemas import (
     ActivityDay,
@@ -97,116 +97,41 @@ async def tracked_hours(
     period: DateRange,
     filters: queries.TrackedFilters,
     currencies: Sequence[str] | None,
-) -> dict[str, Any]:
-    """The report as plain data in the shape of ``TrackedHoursReport`` (a month of 500 members is tens of
-    thousands of rows, so it is not built as models). Amounts are whole cents (rate cents x minutes / 60, half up) per row, summed exactly."""
+) -> tracked.TrackedHours:
+    """The grouped rows with their names and rates; ``report/tracked.py`` writes them out as JSON or CSV."""
     reach = reach_for(principal)
     _, days = await _days(session, principal, period.start_date, period.end_date, filters.user_ids)
-    rows = (await session.execute(queries.tracked_hours_statement(reach, days, filters))).all()
+    async with queries.hash_aggregation(session):
+        rows = (await session.execute(queries.tracked_hours_statement(reach, days, filters))).all()
     lookups = await _rate_lookups(session, principal.workspace_id, rows)
-
-    visible_of: dict[int, bool] = {}
-    by_day: dict[date, dict[int, dict[str, Any]]] = defaultdict(dict)
-    total_cents: dict[str, int] = {}
-    total_minutes = 0
-    all_visible = True
-    cents_str = rules.cents_str
-    for day, user_id, project_id, contract_id, seconds in rows:
-        visible = visible_of.get(user_id)
-        if visible is None:
-            visible = visible_of[user_id] = principal.sees_rates_of(user_id)
-        rate = lookups.rates.get(contract_id) if contract_id is not None else None
-        if currencies is not None and visible and (rate is None or rate[1] not in currencies):
-            continue
-        minutes = (seconds + 30) // 60
-        if minutes == 0:
-            continue
-        users = by_day[day]
-        user = users.get(user_id)
-        if user is None:
-            user = users[user_id] = {
-                "user_id": user_id,
-                "user_name": lookups.names.get(user_id, ""),
-                "total_minutes": 0,
-                "total_amount": {} if visible else None,
-                "projects": [],
-            }
-        amount: dict[str, str] | None = None
-        if visible:
-            amount = {}
-            if rate is not None:
-                cents = rules.amount_cents(minutes, rate[0])
-                amount[rate[1]] = cents_str(cents)
-                user_cents = user["total_amount"]
-                user_cents[rate[1]] = user_cents.get(rate[1], 0) + cents
-                total_cents[rate[1]] = total_cents.get(rate[1], 0) + cents
-        else:
-            all_visible = False
-        user["total_minutes"] += minutes
-        user["projects"].append(
-            {
-                "project_id": project_id,
-                "project_name": lookups.projects.get(project_id) if project_id is not None else None,
-                "contract_id": contract_id,
-                "total_minutes": minutes,
-                "total_amount": amount,
-            }
-        )
-        total_minutes += minutes
-
-    report_days: dict[str, Any] = {}
-    day = period.start_date
-    while day <= period.end_date:
-        day_users = sorted(by_day.get(day, {}).values(), key=lambda u: (u["user_name"], u["user_id"]))
-        for user in day_users:
-            user["projects"].sort(key=lambda p: (p["project_name"] or "", p["project_id"] or 0, p["contract_id"] or 0))
-            if user["total_amount"] is not None:
-                user["total_amount"] = {c: cents_str(v) for c, v in sorted(user["total_amount"].items())}
-        report_days[day.isoformat()] = {"total_minutes": sum(u["total_minutes"] for u in day_users), "users": day_users}
-        day += timedelta(days=1)
-    show_total = all_visible and (bool(rows) or principal.sees_rates_of(principal.user_id))
-    return {
-        "report_type": "tracked_hours",
-        "start_date": period.start_date.isoformat(),
-        "end_date": period.end_date.isoformat(),
-        "total": {
-            "total_minutes": total_minutes,
-            "total_amount": {c: cents_str(v) for c, v in sorted(total_cents.items())} if show_total else None,
-        },
-        "days": report_days,
-    }
+    return tracked.TrackedHours(
+        period=period,
+        rows=rows,
+        lookups=lookups,
+        visible={user_id: principal.sees_rates_of(user_id) for user_id in {row[1] for row in rows}},
+        sees_own_rates=principal.sees_rates_of(principal.user_id),
+        currencies=currencies,
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class _Lookups:
-    names: dict[int, str]
-    projects: dict[int, str]
-    rates: dict[int, tuple[int, str] | None]  # contract id → its effective rate, in cents per hour
-
-
-async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence[Any]) -> _Lookups:
+async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence[Any]) -> tracked.Lookups:
     """Names and rates of the members, projects and contracts in ``rows``: three small statements."""
-    users: set[int] = set()
-    project_ids_of: set[int] = set()
-    contract_of: dict[int, tuple[int, int | None]] = {}  # contract → (member, project)
-    for _day, user_id, project_id, contract_id, _seconds in rows:
-        users.add(user_id)
-        if project_id is not None:
-            project_ids_of.add(project_id)
-        if contract_id is not None:
-            contract_of[contract_id] = (user_id, project_id)
-    user_ids, project_ids, contract_ids = sorted(users), sorted(project_ids_of), sorted(contract_of)
+    contract_of = {row[3]: (row[1], row[2]) for row in rows if row[3] is not None}  # contract → (member, project)
+    user_ids = sorted({row[1] for row in rows})
+    project_ids = sorted({row[2] for row in rows if row[2] is not None})
+    contract_ids = sorted(contract_of)
+    dialect = session.get_bind().dialect.name
     members: dict[int, Any] = {}
     projects: dict[int, Any] = {}
     contracts: dict[int, Any] = {}
     if user_ids:
-        statement = queries.member_lookup_statement(workspace_id, user_ids)
+        statement = queries.member_lookup_statement(workspace_id, user_ids, dialect)
         members = {r.id: r for r in (await session.execute(statement)).all()}
     if project_ids:
-        statement = queries.project_lookup_statement(workspace_id, project_ids)
+        statement = queries.project_lookup_statement(workspace_id, project_ids, dialect)
         projects = {r.id: r for r in (await session.execute(statement)).all()}
     if contract_ids:
-        statement = queries.contract_lookup_statement(workspace_id, contract_ids)
+        statement = queries.contract_lookup_statement(workspace_id, contract_ids, dialect)
         contracts = {r.id: r for r in (await session.execute(statement)).all()}
     rates: dict[int, tuple[int, str] | None] = {}
     for contract_id in contract_ids:
@@ -228,7 +153,7 @@ async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence
             )
         )
         rates[contract_id] = None if rate is None else (int(rate[0] * 100), rate[1])
-    return _Lookups(
+    return tracked.Lookups(
         names={uid: full_name(m.firstname, m.lastname) for uid, m in members.items()},
         projects={pid: p.name for pid, p in projects.items()},
         rates=rates,
