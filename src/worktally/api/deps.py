@@ -64,16 +64,10 @@ def request_db(request: Request) -> RequestDb:
     return db
 
 
-async def get_request_db(request: Request) -> RequestDb:
-    # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, a hop per request.
-    return request_db(request)
-
-
 async def get_session(request: Request) -> AsyncSession:
     return await request_db(request).session()
 
 
-DbDep = Annotated[RequestDb, Depends(get_request_db)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from worktally.api.deps import DbDep, require_identity
+from worktally.api.deps import request_db, require_identity
 from worktally.api.envelope import Envelope, paginated
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
@@ -18,9 +18,9 @@ router = api_router("/workspaces", tags=["Workspaces"])
 @router.get("", response_model=Envelope[list[WorkspaceRead]])
 async def list_workspaces(
     identity: Annotated[Identity, require_identity()],
-    db: DbDep,
+    request: Request,
     page: Annotated[PageParams, Depends(page_params())],
 ) -> Envelope[list[WorkspaceRead]]:
     """List the workspaces the caller belongs to."""
-    items, meta = await service.list_workspaces(db, identity, page)
+    items, meta = await service.list_workspaces(request_db(request), identity, page)
     return paginated(items, meta, message="Workspaces retrieved successfully")
