@@ -288,13 +288,23 @@ class TestForbidden:
 
         assert_error(response, 403)
 
-    @pytest.mark.parametrize("workspace_id", [0, -1, 2**63, 10**40])
+    @pytest.mark.parametrize("workspace_id", [0, -1, 2**31, 2**63, 10**40])
     async def test_an_impossible_workspace_id_is_403_not_500(self, probe: Tenants, workspace_id: int) -> None:
         ws = await probe.workspace()
 
         response = await ws.owner.api.get(THINGS, params={"workspace_id": workspace_id})
 
         assert_error(response, 403)
+
+    @pytest.mark.parametrize("workspace_id", [2**31, 2**63, "x"])
+    async def test_an_unknown_token_is_401_whatever_the_workspace_id(
+        self, probe: Tenants, workspace_id: object
+    ) -> None:
+        response = await probe.http.get(
+            f"/api/v2{THINGS}", params={"workspace_id": workspace_id}, headers={"Authorization": "Bearer wtp_nope"}
+        )
+
+        assert_error(response, 401)
 
     async def test_a_read_only_token_may_not_write_and_the_message_names_the_scope(self, probe: Tenants) -> None:
         ws = await probe.workspace()

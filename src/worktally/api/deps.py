@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import MAX_ID
 from worktally.api.rate_limit import RateLimiter, remember
 from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
@@ -108,7 +109,8 @@ def _workspace_hint(request: Request) -> int | None:
     raw = request.query_params.get("workspace_id")
     if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
         return None
-    return int(raw) or None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None  # past MAX_ID the column cannot even compare it
 
 
 async def authenticate(request: Request) -> Caller:
@@ -179,7 +181,7 @@ async def workspace_id_from_request(request: Request) -> int:
     resolved = workspace_id if workspace_id is not None else from_body
     if resolved is None:
         raise BadRequestError("workspace_id is required", code="workspace_id_required")
-    if not 0 < resolved < 2**63:
+    if not 0 < resolved <= MAX_ID:  # no workspace has such an id
         raise ForbiddenError("You are not a member of this workspace.", code="not_a_member")
     return resolved
 
