@@ -17,7 +17,7 @@ from worktally.api.fields import MAX_ID
 from worktally.api.rate_limit import RateLimiter, remember
 from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
-from worktally.auth.tokens import Caller, identify
+from worktally.auth.tokens import MEMBERSHIP_COLUMNS, Caller, identify
 from worktally.config import Settings
 from worktally.core.errors import BadRequestError, ForbiddenError, UnauthenticatedError
 from worktally.db.models import Membership, Workspace
@@ -187,13 +187,7 @@ async def workspace_id_from_request(request: Request) -> int:
 
 
 _MEMBERSHIP = PreparedRead(
-    select(
-        Membership.role,
-        Membership.rate_status,
-        Membership.timezone,
-        Workspace.owner_id,
-        Workspace.timezone.label("workspace_timezone"),
-    )
+    select(*MEMBERSHIP_COLUMNS)
     .join(Workspace, Workspace.id == Membership.workspace_id)
     .where(
         Membership.workspace_id == bindparam("workspace_id"),

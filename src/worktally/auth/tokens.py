@@ -92,6 +92,16 @@ class Caller:
     membership: Row | None
 
 
+# What a Principal needs of a membership and its workspace (api/deps.py: load_principal builds it).
+MEMBERSHIP_COLUMNS = (
+    Membership.role,
+    Membership.rate_status,
+    Membership.timezone,
+    Workspace.owner_id,
+    Workspace.timezone.label("workspace_timezone"),
+)
+
+
 def _identify_statement(token: type[PersonalAccessToken] | type[OAuthToken], *columns: Any, where: Any) -> PreparedRead:
     """Token and membership in one round trip (the membership row is all NULL when there is none)."""
     return PreparedRead(
@@ -99,11 +109,7 @@ def _identify_statement(token: type[PersonalAccessToken] | type[OAuthToken], *co
             *columns,
             token.user_id,
             token.last_used_at,
-            Membership.role,
-            Membership.rate_status,
-            Membership.timezone,
-            Workspace.owner_id,
-            Workspace.timezone.label("workspace_timezone"),
+            *MEMBERSHIP_COLUMNS,
         )
         .select_from(token)
         .outerjoin(

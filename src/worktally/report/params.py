@@ -145,6 +145,14 @@ def date_range(
     return DateRange(start_date, end_date)
 
 
+def capped_period(start_date: date | None, end_date: date | None, errors: dict[str, list[str]]) -> DateRange:
+    """The required range of the reports capped at ``CAPPED_RANGE_DAYS``; raises 422 with every error so far."""
+    period = date_range(start_date, end_date, max_days=CAPPED_RANGE_DAYS, default=None, errors=errors)
+    raise_if(errors)
+    assert period is not None
+    return period
+
+
 def raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)

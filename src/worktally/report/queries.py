@@ -82,6 +82,11 @@ REPORTED_ROLES_EXCLUDE = "Project viewer"
 LISTED_STATUSES = ("active", "left")
 
 
+def reported_member(statuses: Sequence[str] = LISTED_STATUSES) -> tuple[ColumnElement[bool], ...]:
+    """Who the reports list (on ``Membership``): members of these statuses, project viewers never."""
+    return Membership.status.in_(statuses), Membership.role != REPORTED_ROLES_EXCLUDE
+
+
 @dataclass(frozen=True, slots=True)
 class Reach:
     """What the caller may see (D6), as SQL; built by the service from ``auth/visibility.py``."""
@@ -231,8 +236,7 @@ def members_statement(
         .join(User, User.id == Membership.user_id)
         .where(
             Membership.workspace_id == reach.workspace_id,
-            Membership.status.in_(statuses),
-            Membership.role != REPORTED_ROLES_EXCLUDE,
+            *reported_member(statuses),
             *reach.member_filter(),
         )
         .order_by(User.firstname, User.lastname, Membership.user_id)
@@ -448,8 +452,7 @@ def task_totals_statement(reach: Reach, days: Days, filters: TaskFilters, user_i
         TimeEntry.user_id.in_(
             select(Membership.user_id).where(
                 Membership.workspace_id == reach.workspace_id,
-                Membership.status.in_(LISTED_STATUSES),
-                Membership.role != REPORTED_ROLES_EXCLUDE,
+                *reported_member(),
             )
         )
     )
@@ -651,8 +654,7 @@ def _slots(reach: Reach, days: Days, contract_id: int | None, user_ids: Sequence
             ActivitySlot.slot_start >= low,
             ActivitySlot.slot_start < high,
             day.between(literal(days.start_date, Date()), literal(days.end_date, Date())),
-            Membership.status.in_(LISTED_STATUSES),
-            Membership.role != REPORTED_ROLES_EXCLUDE,
+            *reported_member(),
             *reach.member_filter(),
         )
     )

@@ -185,9 +185,7 @@ async def activity_level_report(
     if contract_id is not None and not 1 <= contract_id <= MAX_ID:
         errors["contract_id"] = ["The contract_id must be a contract id."]
     ids = params.id_list("user_ids", user_ids, errors)
-    period = params.date_range(start_date, end_date, max_days=params.CAPPED_RANGE_DAYS, default=None, errors=errors)
-    params.raise_if(errors)
-    assert period is not None
+    period = params.capped_period(start_date, end_date, errors)
     report, pagination = await service.activity_level(
         session, principal, period=period, contract_id=contract_id, user_ids=ids, page=page
     )
@@ -218,9 +216,7 @@ async def task_report(
     ids = params.id_list("users", users, errors)
     project_ids = params.id_list("project_id", project_id, errors)
     task_ids = params.id_list("task_id", task_id, errors)
-    period = params.date_range(start_date, end_date, max_days=params.CAPPED_RANGE_DAYS, default=None, errors=errors)
-    params.raise_if(errors)
-    assert period is not None
+    period = params.capped_period(start_date, end_date, errors)
     report, pagination = await service.task_report(
         session,
         principal,
@@ -252,9 +248,7 @@ async def activity_descriptions_report(
     """Time per member per activity description; at most 31 days."""
     errors: dict[str, list[str]] = {}
     ids = params.id_list("users", users, errors)
-    period = params.date_range(start_date, end_date, max_days=params.CAPPED_RANGE_DAYS, default=None, errors=errors)
-    params.raise_if(errors)
-    assert period is not None
+    period = params.capped_period(start_date, end_date, errors)
     report, pagination = await service.activity_descriptions(session, principal, period=period, user_ids=ids, page=page)
     if format is params.ReportFormat.CSV:
         return export.csv_response(

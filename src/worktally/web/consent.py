@@ -24,15 +24,12 @@ from worktally.auth.oauth2.server import (
 )
 from worktally.web import repository
 from worktally.web.pages import (
-    bad_form,
-    csrf_failed,
-    csrf_valid,
     message_page,
-    read_form,
     render,
     sign_in_redirect,
     sign_out_session,
     signed_in_user_id,
+    submitted_form,
     throttle,
 )
 
@@ -108,11 +105,9 @@ async def decide(request: Request) -> Response:
     """Approve or deny: back to the app's redirect URI with a code or ``error=access_denied``."""
     if (throttled := await throttle(request)) is not None:
         return throttled
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     user_id = signed_in_user_id(request)
     if user_id is None:
         return sign_in_redirect(request)

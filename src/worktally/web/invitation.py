@@ -13,12 +13,9 @@ from worktally.web import repository
 from worktally.web.members import activated_member
 from worktally.web.pages import (
     Form,
-    bad_form,
-    csrf_failed,
-    csrf_valid,
     message_page,
-    read_form,
     render,
+    submitted_form,
     throttle,
 )
 from worktally.webhook.events import record_event
@@ -95,11 +92,9 @@ async def accept_invitation(token: str, request: Request, session: SessionDep) -
     """Set the password and activate the membership; the invitation is used up."""
     if (throttled := await throttle(request)) is not None:
         return throttled
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     invitation = await invitations.find_pending(session, token)
     if invitation is None:
         return _not_found(request)

@@ -177,3 +177,13 @@ async def read_form(request: Request) -> Form | None:
 
 def bad_form(request: Request) -> HTMLResponse:
     return message_page(request, "Something went wrong", "The form could not be read.", status_code=400)
+
+
+async def submitted_form(request: Request) -> Form | HTMLResponse:
+    """A posted form that can be read and carries this session's CSRF token, else the error page to answer."""
+    form = await read_form(request)
+    if form is None:
+        return bad_form(request)
+    if not csrf_valid(request, form.get("csrf_token")):
+        return csrf_failed(request)
+    return form

@@ -16,16 +16,13 @@ from worktally.db.models import User
 from worktally.web import repository
 from worktally.web.pages import (
     Form,
-    bad_form,
-    csrf_failed,
-    csrf_valid,
     message_page,
-    read_form,
     redirect,
     render,
     sign_in_redirect,
     sign_out_session,
     signed_in_user_id,
+    submitted_form,
     valid_id,
 )
 
@@ -104,11 +101,9 @@ async def tokens_page(request: Request, session: SessionDep) -> Response:
 @router.post("/settings/tokens")
 async def create_token(request: Request, session: SessionDep) -> Response:
     """Create a personal access token; it is shown this once."""
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     user = await _signed_in_user(request, session)
     if user is None:
         return redirect("/sign-in?next=/settings/tokens")
@@ -126,11 +121,9 @@ async def create_token(request: Request, session: SessionDep) -> Response:
 @router.post("/settings/tokens/{token_id}/revoke")
 async def revoke_token(token_id: int, request: Request, session: SessionDep) -> Response:
     """Revoke one of your tokens; it stops working at once."""
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     user = await _signed_in_user(request, session)
     if user is None:
         return redirect("/sign-in?next=/settings/tokens")
@@ -149,11 +142,9 @@ async def revoke_token(token_id: int, request: Request, session: SessionDep) -> 
 @router.post("/settings/apps")
 async def register_app(request: Request, session: SessionDep) -> Response:
     """Register an OAuth app; a confidential app's secret is shown this once."""
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     user = await _signed_in_user(request, session)
     if user is None:
         return redirect("/sign-in?next=/settings/tokens")

@@ -10,16 +10,13 @@ from worktally.api.deps import SessionDep, TransactionalRoute
 from worktally.core.passwords import hash_password, verify_password
 from worktally.web import repository
 from worktally.web.pages import (
-    bad_form,
-    csrf_failed,
-    csrf_valid,
-    read_form,
     redirect,
     render,
     safe_next,
     sign_in_session,
     sign_out_session,
     signed_in_user_id,
+    submitted_form,
     throttle,
 )
 
@@ -44,11 +41,9 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     """Check the e-mail and password; start a session."""
     if (throttled := await throttle(request)) is not None:
         return throttled
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     email = form.get("email").strip().lower()
     target = safe_next(form.get("next"))
     user = None
@@ -67,10 +62,8 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
     """End the session."""
-    form = await read_form(request)
-    if form is None:
-        return bad_form(request)
-    if not csrf_valid(request, form.get("csrf_token")):
-        return csrf_failed(request)
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
     sign_out_session(request)
     return redirect("/sign-in")

@@ -6,10 +6,12 @@ Errors here are the RFCs' JSON (``{"error": "invalid_grant", ...}``), never the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -98,6 +100,17 @@ async def read_http_request(request: Request, *, with_form: bool) -> HttpRequest
     )
 
 
+async def _form_endpoint(request: Request, endpoint: Callable[[Engine, HttpRequest], OAuthResponse]) -> Response:
+    """A form-posted endpoint of the Authlib server: limited per address, run in the thread pool (sync engine)."""
+    if (exc := await limit_address(request)) is not None:
+        return throttled(exc)
+    http = await read_http_request(request, with_form=True)
+    if isinstance(http, Response):
+        return http
+    engine = sync_engine(request.app.state, settings_of(request).database_url)
+    return to_response(await run_in_threadpool(endpoint, engine, http))
+
+
 def to_response(answer: OAuthResponse) -> Response:
     headers = {name: value for name, value in answer.headers if name.lower() != "content-type"}
     if isinstance(answer.body, dict):
@@ -113,14 +126,7 @@ def to_response(answer: OAuthResponse) -> Response:
 )
 async def issue_token(request: Request) -> Response:
     """Exchange an authorization code, a refresh token or client credentials for tokens (RFC 6749 §4-6)."""
-    if (exc := await limit_address(request)) is not None:
-        return throttled(exc)
-    http = await read_http_request(request, with_form=True)
-    if isinstance(http, Response):
-        return http
-    settings = settings_of(request)
-    engine = sync_engine(request.app.state, settings.database_url)
-    return to_response(await run_in_threadpool(token_response, engine, http))
+    return await _form_endpoint(request, token_response)
 
 
 @router.post(
@@ -131,14 +137,7 @@ async def issue_token(request: Request) -> Response:
 )
 async def revoke_token(request: Request) -> Response:
     """Revoke an access or refresh token; both tokens of the pair stop working (RFC 7009)."""
-    if (exc := await limit_address(request)) is not None:
-        return throttled(exc)
-    http = await read_http_request(request, with_form=True)
-    if isinstance(http, Response):
-        return http
-    settings = settings_of(request)
-    engine = sync_engine(request.app.state, settings.database_url)
-    return to_response(await run_in_threadpool(revocation_response, engine, http))
+    return await _form_endpoint(request, revocation_response)
 
 
 @router.get(
