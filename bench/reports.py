@@ -43,7 +43,8 @@ console = Console(stderr=True)
 # The tracked-hours aggregate as one would write it by hand for PostgreSQL: each entry's local start and end
 # day with AT TIME ZONE (read once: OFFSET 0 keeps the subquery from being inlined into every use), an entry within
 # one local day counted whole, one across local midnights joined to the local days it overlaps (from
-# generate_series) and clipped with GREATEST/LEAST; then names, billable flag and rate joined on, in report order.
+# generate_series) and clipped with GREATEST/LEAST, seconds as a double (date_part) rather than a numeric (EXTRACT);
+# then names, billable flag and rate joined on, in report order.
 # Same rows and sums as the API's statement (``run_cases`` checks the total); run with the API's work_mem.
 BARE_TRACKED_HOURS = """
 WITH e AS (
@@ -63,8 +64,8 @@ WITH e AS (
          generate_series(0, %(end)s::date - %(start)s::date) i
 ), g AS (
     SELECT coalesce(days.day, e.start_day) AS day, e.user_id, e.project_id, e.contract_id,
-           sum(round(extract(epoch FROM least(e.ended_at, coalesce(days.ends_at, e.ended_at))
-                                        - greatest(e.started_at, coalesce(days.starts_at, e.started_at)))))::bigint
+           sum(floor(date_part('epoch', least(e.ended_at, coalesce(days.ends_at, e.ended_at))
+                                        - greatest(e.started_at, coalesce(days.starts_at, e.started_at))) + 0.5))::bigint
                AS seconds
     FROM e LEFT JOIN days ON days.tz = CASE WHEN e.end_day > e.start_day THEN e.tz END
         AND days.day BETWEEN e.start_day AND e.end_day AND days.starts_at < e.ended_at

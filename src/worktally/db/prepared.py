@@ -171,6 +171,27 @@ class RequestDb:
                 await self._release_raw()
 
 
+async def fetch_all(session: AsyncSession, statement: AnySelect) -> Sequence[Sequence[Any]]:
+    """Every row of a large one-off SELECT, as tuples, in the session's transaction.
+
+    On PostgreSQL the statement is compiled here and run with asyncpg directly: for the tens of thousands of
+    rows of a month's report, SQLAlchemy's result processing costs more than the driver's decoding (measured
+    in ``bench/reports.py``). Only plain column types may be selected, as for ``PreparedRead``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return (await session.execute(statement)).all()
+    compiled = statement.compile(dialect=_POSTGRES, compile_kwargs={"render_postcompile": True})
+    sql, params = compiled.string, compiled.params
+    arguments = [params[name] for name in compiled.positiontup or ()]
+    connection = await session.connection()
+    driver: Any = (await connection.get_raw_connection()).driver_connection
+    try:
+        rows: Sequence[Sequence[Any]] = await driver.fetch(sql, *arguments)
+    except asyncpg.PostgresError as error:  # same handling as any other statement's (api/errors)
+        raise DBAPIError(sql, arguments, error) from error
+    return rows
+
+
 class PreparedRead:
     """A SELECT built once; ``first``/``all`` take its ``bindparam`` values by name."""
 

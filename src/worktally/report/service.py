@@ -16,6 +16,7 @@ from worktally.auth import visibility
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.db.functions import zone
+from worktally.db.prepared import fetch_all
 from worktally.report import queries, rules, tracked
 from worktally.report.params import DateRange
 from worktally.report.schemas import (
@@ -102,7 +103,7 @@ async def tracked_hours(
     reach = reach_for(principal)
     _, days = await _days(session, principal, period.start_date, period.end_date, filters.user_ids)
     async with queries.hash_aggregation(session):
-        rows = (await session.execute(queries.tracked_hours_statement(reach, days, filters))).all()
+        rows = await fetch_all(session, queries.tracked_hours_statement(reach, days, filters))
     lookups = await _rate_lookups(session, principal.workspace_id, rows)
     return tracked.TrackedHours(
         period=period,
@@ -116,23 +117,26 @@ async def tracked_hours(
 
 async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence[Any]) -> tracked.Lookups:
     """Names and rates of the members, projects and contracts in ``rows``: three small statements."""
-    contract_of = {row[3]: (row[1], row[2]) for row in rows if row[3] is not None}  # contract → (member, project)
-    user_ids = sorted({row[1] for row in rows})
-    project_ids = sorted({row[2] for row in rows if row[2] is not None})
+    _, members_, projects_, contracts_, _ = tracked.columns(rows)
+    contract_of = dict(zip(contracts_, zip(members_, projects_, strict=True), strict=True))  # → (member, project)
+    contract_of.pop(None, None)
+    user_ids = sorted(set(members_))
+    project_ids = sorted(set(projects_) - {None})
     contract_ids = sorted(contract_of)
     dialect = session.get_bind().dialect.name
     members: dict[int, Any] = {}
     projects: dict[int, Any] = {}
     contracts: dict[int, Any] = {}
+    # Rows by position (asyncpg records on PostgreSQL): id first, then the columns the statements name.
     if user_ids:
         statement = queries.member_lookup_statement(workspace_id, user_ids, dialect)
-        members = {r.id: r for r in (await session.execute(statement)).all()}
+        members = {r[0]: r for r in await fetch_all(session, statement)}
     if project_ids:
         statement = queries.project_lookup_statement(workspace_id, project_ids, dialect)
-        projects = {r.id: r for r in (await session.execute(statement)).all()}
+        projects = {r[0]: r for r in await fetch_all(session, statement)}
     if contract_ids:
         statement = queries.contract_lookup_statement(workspace_id, contract_ids, dialect)
-        contracts = {r.id: r for r in (await session.execute(statement)).all()}
+        contracts = {r[0]: r for r in await fetch_all(session, statement)}
     rates: dict[int, tuple[int, str] | None] = {}
     for contract_id in contract_ids:
         contract = contracts.get(contract_id)
@@ -142,20 +146,20 @@ async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence
         rate = rules.effective_rate(
             rules.RateSources(
                 contract_id=contract_id if contract is not None else None,
-                is_billable=project.is_billable if project is not None else None,
-                rate_type=contract.rate_type if contract is not None else None,
-                contract_rate=contract.rate if contract is not None else None,
-                contract_currency=contract.currency if contract is not None else None,
-                member_rate=member.rate if member is not None else None,
-                member_currency=member.currency if member is not None else None,
-                project_rate=project.rate if project is not None else None,
-                project_currency=project.currency if project is not None else None,
+                is_billable=project[2] if project is not None else None,
+                rate_type=contract[1] if contract is not None else None,
+                contract_rate=contract[2] if contract is not None else None,
+                contract_currency=contract[3] if contract is not None else None,
+                member_rate=member[3] if member is not None else None,
+                member_currency=member[4] if member is not None else None,
+                project_rate=project[3] if project is not None else None,
+                project_currency=project[4] if project is not None else None,
             )
         )
         rates[contract_id] = None if rate is None else (int(rate[0] * 100), rate[1])
     return tracked.Lookups(
-        names={uid: full_name(m.firstname, m.lastname) for uid, m in members.items()},
-        projects={pid: p.name for pid, p in projects.items()},
+        names={uid: full_name(m[1], m[2]) for uid, m in members.items()},
+        projects={pid: p[1] for pid, p in projects.items()},
         rates=rates,
     )
 
