@@ -39,6 +39,28 @@ class TestActivityLevel:
 
         assert response.json()["data"]["overall"] == {"activity_level": 53, "slots": 4, "users_with_activity": 2}
 
+    async def test_the_range_is_each_members_own_days(self, scenario: Scenario) -> None:
+        # Berlin (UTC+1): 23:50 on the 1st is out, midnight on the 2nd in; 23:50 on the 8th in, midnight on the 9th out.
+        await make_slots(scenario.ws, scenario.alice, utc(1, 22, 50), [10, 20])
+        await make_slots(scenario.ws, scenario.alice, utc(8, 22, 50), [30, 40])
+        # New York (UTC-5): the same local instants, five hours later in UTC.
+        await make_slots(scenario.ws, scenario.bob, utc(2, 4, 50), [50, 60])
+        await make_slots(scenario.ws, scenario.bob, utc(9, 4, 50), [70, 80])
+
+        response = await scenario.ws.owner.api.get(PATH, params=RANGE)
+
+        data = response.json()["data"]
+        users = {u["user_id"]: u for u in data["users"]}
+        assert users[scenario.alice.user_id]["days"] == [
+            {"date": "2026-11-02", "activity_level": 20, "slots": 1},
+            {"date": "2026-11-08", "activity_level": 30, "slots": 1},
+        ]
+        assert users[scenario.bob.user_id]["days"] == [
+            {"date": "2026-11-02", "activity_level": 60, "slots": 1},
+            {"date": "2026-11-08", "activity_level": 70, "slots": 1},
+        ]
+        assert data["overall"] == {"activity_level": 45, "slots": 4, "users_with_activity": 2}
+
     async def test_user_ids_filter(self, scenario: Scenario) -> None:
         await alice_slots(scenario)
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Date,
+    Float,
     Integer,
     Select,
     Subquery,
@@ -33,7 +34,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    distinct,
     exists,
     func,
     literal,
@@ -70,6 +70,7 @@ from worktally.db.models import (
     User,
     Workspace,
 )
+from worktally.db.types import UTCDateTime
 
 AnySelect = Select[*tuple[Any, ...]]
 Column = ColumnElement[Any] | InstrumentedAttribute[Any]
@@ -142,6 +143,22 @@ class Days:
     @property
     def utc_bounds(self) -> tuple[datetime, datetime]:
         return utc_range(self.rows)
+
+    def member_range(self) -> tuple[ColumnElement[datetime], ColumnElement[datetime]]:
+        """A member's whole range in UTC, from the first local midnight of their timezone to its last (D9).
+
+        A CASE over the workspace's few timezones, evaluated per member: instants are kept within their member's
+        own days without computing a local date for each of hundreds of thousands of rows.
+        """
+        first: dict[str, datetime] = {}
+        last: dict[str, datetime] = {}
+        for bucket in self.rows:
+            first.setdefault(bucket.timezone, bucket.starts_at)
+            last[bucket.timezone] = bucket.ends_at
+        return (
+            case({tz: literal(at, UTCDateTime()) for tz, at in first.items()}, value=self.tz_key),
+            case({tz: literal(at, UTCDateTime()) for tz, at in last.items()}, value=self.tz_key),
+        )
 
 
 # --- small lookups -----------------------------------------------------------------------------------
@@ -641,25 +658,34 @@ def holiday_statement(workspace_id: int, day: date) -> AnySelect:
 
 
 def _slots(reach: Reach, days: Days, contract_id: int | None, user_ids: Sequence[int] | None) -> Subquery:
+    """The activity slots within each member's own days: ``user_id``, ``activity_level`` and the local ``day``.
+
+    Each member's range is worked out once per member (OFFSET 0 keeps the members a subquery of their own on
+    PostgreSQL) and the slots are compared with it: a month is hundreds of thousands of slots.
+    """
     low, high = days.utc_bounds
-    day = local_date(ActivitySlot.slot_start, days.tz_safe)
+    starts_at, ends_at = days.member_range()
+    members = select(
+        Membership.user_id, days.tz_safe.label("tz"), starts_at.label("starts_at"), ends_at.label("ends_at")
+    ).where(Membership.workspace_id == reach.workspace_id, *reported_member(), *reach.member_filter())
+    if user_ids is not None:
+        members = members.where(Membership.user_id.in_(user_ids))
+    member = members.offset(0).subquery("member")
     stmt = (
-        select(ActivitySlot.user_id, ActivitySlot.activity_level, day.label("day"))
-        .join(
-            Membership,
-            and_(Membership.workspace_id == ActivitySlot.workspace_id, Membership.user_id == ActivitySlot.user_id),
+        select(
+            ActivitySlot.user_id,
+            ActivitySlot.activity_level,
+            local_date(ActivitySlot.slot_start, member.c.tz).label("day"),
         )
+        .join(member, member.c.user_id == ActivitySlot.user_id)
         .where(
             ActivitySlot.workspace_id == reach.workspace_id,
             ActivitySlot.slot_start >= low,
             ActivitySlot.slot_start < high,
-            day.between(literal(days.start_date, Date()), literal(days.end_date, Date())),
-            *reported_member(),
-            *reach.member_filter(),
+            ActivitySlot.slot_start >= member.c.starts_at,
+            ActivitySlot.slot_start < member.c.ends_at,
         )
     )
-    if user_ids is not None:
-        stmt = stmt.where(ActivitySlot.user_id.in_(user_ids))
     if contract_id is not None:
         stmt = stmt.where(
             exists().where(
@@ -691,10 +717,22 @@ def activity_days_statement(reach: Reach, days: Days, contract_id: int | None, u
 def activity_overall_statement(
     reach: Reach, days: Days, contract_id: int | None, user_ids: Sequence[int] | None
 ) -> AnySelect:
-    """Average activity over every slot of every user in the filter."""
+    """Average activity over every slot of every user in the filter.
+
+    Summed per user first: a month of slots is hundreds of thousands of rows, and COUNT(DISTINCT) would sort them.
+    """
     slots = _slots(reach, days, contract_id, user_ids)
+    per_user = (
+        select(
+            cast(func.sum(slots.c.activity_level), BigInteger).label("levels"),
+            func.count().label("slots"),
+        )
+        .group_by(slots.c.user_id)
+        .subquery("per_user")
+    )
+    total_slots = cast(func.sum(per_user.c.slots), BigInteger)
     return select(
-        func.avg(slots.c.activity_level).label("activity_level"),
-        func.count().label("slots"),
-        func.count(distinct(slots.c.user_id)).label("users"),
+        (cast(func.sum(per_user.c.levels), Float()) / func.nullif(total_slots, 0)).label("activity_level"),
+        func.coalesce(total_slots, 0).label("slots"),
+        func.count().label("users"),
     )
