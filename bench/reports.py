@@ -6,9 +6,11 @@
 Creates its own database on ``WORKTALLY_BENCH_POSTGRES_URL`` (default ``postgresql://root@127.0.0.1:5432/test``),
 loads a workspace with ``bench.generate`` (500 members, one year of entries), times every report through the
 app in process (httpx ASGI transport: routing, auth, validation, SQL, JSON), and times the tracked-hours
-aggregate written by hand as plain SQL (psycopg) on the same database in the same run, as well as the API's own
-statement run bare. Then it adds two more years before the first and times again: a month's report should cost
-about the same with 1 or 3 years stored, as the queries read only the rows in range. Prints medians and ratios;
+aggregate written by hand as plain SQL (psycopg) on the same database in the same run. For every report it also
+records the statements one request sends to PostgreSQL (``capture_statements``) and times them replayed bare, in
+order, in one transaction on a plain asyncpg connection (``replay``). Then it adds two more years before the
+first and times again: a month's report should cost about the same with 1 or 3 years stored, as the queries read
+only the rows in range. Prints medians and ratios;
 drops the database at the end (``--keep`` keeps it; ``--database NAME`` uses that database and always keeps it).
 """
 
@@ -16,15 +18,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import contextvars
+import functools
 import os
+import re
 import secrets
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 import psycopg
 from rich.console import Console
@@ -85,23 +92,188 @@ class Result:
     name: str
     api_ms: float
     sql_ms: float | None  # the aggregate written by hand
-    same_ms: float | None = None  # the API's own statement, run bare
+    same_ms: float | None = None  # the statements one request sends, replayed bare
+    statements: int = 0  # how many
 
 
-def compiled_tracked_hours(data: Generated, start: date, end: date, user_id: int | None) -> tuple[str, dict[str, Any]]:
-    """The SQL the API runs for tracked hours (``report/queries.py``), compiled for psycopg with its parameters."""
-    from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
+# Transaction control is the replay's own (one transaction around the whole sequence), so not replayed.
+_TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)\b", re.I)
+# Set while asyncpg introspects a type for itself: what it sends then is not the app's.
+_INTERNAL: contextvars.ContextVar[bool] = contextvars.ContextVar("bench_capture_internal", default=False)
 
-    from bench.generate import TIMEZONES
 
-    days = queries.Days("Europe/Berlin", start, end, list(TIMEZONES) if user_id is None else [], "postgresql")
-    if user_id is not None:
-        member_tz = next(p.timezone for p in data.plans if p.user_id == user_id)
-        days = queries.Days("Europe/Berlin", start, end, [member_tz], "postgresql")
-    filters = queries.TrackedFilters(user_ids=[user_id] if user_id is not None else None)
-    statement = queries.tracked_hours_statement(queries.Reach(data.workspace_id), days, filters)
-    compiled = statement.compile(dialect=psycopg_dialect.dialect(), compile_kwargs={"render_postcompile": True})
-    return str(compiled), dict(compiled.params)
+@dataclass
+class Statement:
+    """One statement as the app sent it to PostgreSQL."""
+
+    query: str
+    args: Any  # the bind arguments as given to asyncpg (a list of tuples for ``many``)
+    kind: str  # "fetch" (all rows), "fetchrow" (row limit 1), "many" (executemany), "simple" (simple query)
+    rows: int | None = None  # rows the app received (None: not known, e.g. through a cursor)
+
+
+class _RecordingProtocol:
+    """Stands in for an ``asyncpg.Connection``'s protocol while recording: notes every statement, passes all on."""
+
+    __slots__ = ("_log", "_protocol")
+
+    def __init__(self, protocol: Any, log: list[Statement]) -> None:
+        self._protocol = protocol
+        self._log = log
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._protocol, name)
+
+    def _note(self, statement: Statement) -> Statement | None:
+        if _INTERNAL.get():
+            return None
+        if statement.kind == "simple" and _TRANSACTION_CONTROL.match(statement.query):
+            return None
+        self._log.append(statement)
+        return statement
+
+    # The parameters are asyncpg's protocol's, by name (``Connection`` passes them as keywords).
+
+    async def query(self, query: str, timeout: Any) -> Any:  # noqa: ASYNC109  (Connection.execute, no arguments)
+        self._note(Statement(query, (), "simple"))
+        return await self._protocol.query(query, timeout)
+
+    async def bind_execute(
+        self,
+        state: Any,
+        args: Any,
+        portal_name: str,
+        limit: int,
+        return_extra: bool,
+        timeout: Any,  # noqa: ASYNC109
+    ) -> Any:  # Connection.fetch/fetchrow/fetchval/execute(args), PreparedStatement.fetch*, cursors
+        cursor = portal_name != ""
+        kind = "fetchrow" if limit == 1 and not cursor else "fetch"
+        noted = self._note(Statement(state.query, tuple(args), kind))
+        result = await self._protocol.bind_execute(state, args, portal_name, limit, return_extra, timeout)
+        if noted is not None and not cursor:
+            noted.rows = len(result[0] if return_extra else result)
+        return result
+
+    async def bind_execute_many(
+        self,
+        state: Any,
+        args: Any,
+        portal_name: str,
+        timeout: Any,  # noqa: ASYNC109
+        return_rows: bool,
+    ) -> Any:
+        args = [tuple(one) for one in args]  # executemany, fetchmany
+        self._note(Statement(state.query, args, "many"))
+        return await self._protocol.bind_execute_many(state, args, portal_name, timeout, return_rows)
+
+    async def bind(self, state: Any, args: Any, portal_name: str, timeout: Any) -> Any:  # noqa: ASYNC109  (cursor)
+        self._note(Statement(state.query, tuple(args), "fetch"))
+        return await self._protocol.bind(state, args, portal_name, timeout)
+
+    async def copy_out(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("COPY is not recorded: the replay could not repeat it")
+
+    copy_in = copy_out
+
+
+def _internal(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Type introspection asyncpg runs for itself (a type seen the first time): not the app's statement."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = _INTERNAL.set(True)
+        try:
+            return await method(*args, **kwargs)
+        finally:
+            _INTERNAL.reset(token)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def capture_statements() -> Iterator[list[Statement]]:
+    """Record every statement the process sends to PostgreSQL through asyncpg, with its arguments, in order.
+
+    Every path in asyncpg that sends a statement ends at the connection's protocol (``Connection._protocol``:
+    ``query`` for a simple query, ``bind_execute`` / ``bind_execute_many`` / ``bind`` for prepared statements,
+    whether through ``Connection.fetch*``/``execute``/``executemany``, a ``PreparedStatement`` — SQLAlchemy's
+    asyncpg adapter — or a cursor). The protocol is a compiled class, so the connection's ``_protocol`` slot is
+    replaced for the duration by a descriptor that hands out a recording stand-in. Left out: transaction control
+    (BEGIN, COMMIT, ROLLBACK, savepoints) and asyncpg's own type introspection; ``prepare`` (parse and describe)
+    runs no statement.
+    """
+    connection_class = asyncpg.Connection
+    slot = connection_class.__dict__["_protocol"]
+    introspection = {name: connection_class.__dict__[name] for name in ("_introspect_types", "_introspect_type")}
+    log: list[Statement] = []
+
+    class Tap:
+        def __get__(self, connection: Any, owner: Any = None) -> Any:
+            if connection is None:
+                return self
+            protocol = slot.__get__(connection, owner)
+            return protocol if protocol is None else _RecordingProtocol(protocol, log)
+
+        def __set__(self, connection: Any, value: Any) -> None:
+            slot.__set__(connection, value)
+
+        def __delete__(self, connection: Any) -> None:
+            slot.__delete__(connection)
+
+    connection_class._protocol = Tap()
+    for name, method in introspection.items():
+        setattr(connection_class, name, _internal(method))
+    try:
+        yield log
+    finally:
+        connection_class._protocol = slot
+        for name, method in introspection.items():
+            setattr(connection_class, name, method)
+
+
+@contextlib.asynccontextmanager
+async def bare_connection(url: str) -> AsyncIterator[Any]:
+    """A plain asyncpg connection to the database, as the app's read pool opens them."""
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def replay(connection: Any, statements: list[Statement]) -> list[int | None]:
+    """Run ``statements`` in order in one transaction (rolled back: nothing a request wrote stays), every row
+    fetched; returns the rows each gave."""
+    rows: list[int | None] = []
+    transaction = connection.transaction()
+    await transaction.start()
+    try:
+        for statement in statements:
+            if statement.kind == "simple":
+                await connection.execute(statement.query)
+                rows.append(None)
+            elif statement.kind == "many":
+                await connection.executemany(statement.query, statement.args)
+                rows.append(None)
+            elif statement.kind == "fetchrow":
+                rows.append(int(await connection.fetchrow(statement.query, *statement.args) is not None))
+            else:
+                rows.append(len(await connection.fetch(statement.query, *statement.args)))
+    finally:
+        await transaction.rollback()
+    return rows
+
+
+async def time_replay(connection: Any, statements: list[Statement], runs: int, name: str) -> list[float]:
+    """``replay`` timed as a whole, ``runs`` times after 2 warm-ups; warns if the rows differ from the app's."""
+    replayed = await replay(connection, statements)
+    for statement, count in zip(statements, replayed, strict=True):
+        if statement.rows is not None and count is not None and statement.rows != count:
+            console.print(
+                f"  [red]{name}: replay gave {count} rows, the app {statement.rows}:[/] {statement.query[:200]}"
+            )
+    return await time_async(lambda: replay(connection, statements), runs, warmup=1)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -137,7 +309,7 @@ def bare_minutes(conn: psycopg.Connection, sql: str, params: dict[str, Any]) -> 
         return sum((int(row[4]) + 30) // 60 for row in cur.fetchall())
 
 
-async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Result]:
+async def run_cases(url: str, data: Generated, runs: int, label: str, show_statements: bool = False) -> list[Result]:
     month_end = data.last_day
     month_start = month_end - timedelta(days=30)
     day = month_end - timedelta(days=(month_end.weekday() - 2) % 7)  # a recent Wednesday
@@ -155,7 +327,10 @@ async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Re
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": f"Bearer {data.token}"}
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client:
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client,
+            bare_connection(url) as bare,
+        ):
 
             def get(path: str, **params: Any) -> Callable[[], Awaitable[Any]]:
                 query = {"workspace_id": data.workspace_id, **params}
@@ -176,15 +351,10 @@ async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Re
                 "low": f"{month_start - timedelta(days=1)} 00:00+00",
                 "high": f"{month_end + timedelta(days=2)} 00:00+00",
             }
-            with psycopg.connect(conninfo(url)) as conn, psycopg.connect(conninfo(url)) as stmt_conn:
+            with psycopg.connect(conninfo(url)) as conn:
                 conn.execute(f"SET work_mem = '{queries.REPORT_WORK_MEM}'")  # as the API's report transactions
-                stmt_conn.execute(f"SET work_mem = '{queries.REPORT_WORK_MEM}'")
-                stmt_conn.execute("SET enable_sort = off")  # as queries.hash_aggregation does for the statement
                 all_sql = BARE_TRACKED_HOURS.format(user_filter="")
                 one_sql = BARE_TRACKED_HOURS.format(user_filter="AND te.user_id = %(uid)s")
-                same_all = compiled_tracked_hours(data, month_start, month_end, None)
-                same_one = compiled_tracked_hours(data, month_start, month_end, member)
-                same = {0: same_all, 1: same_one}
                 cases: list[tuple[str, Callable[[], Awaitable[Any]], str | None, dict[str, Any]]] = [
                     ("tracked-hours, month, all members", get("/reports/tracked-hours", **month), all_sql, sql_params),
                     (
@@ -223,18 +393,27 @@ async def run_cases(url: str, data: Generated, runs: int, label: str) -> list[Re
                 api_total = (await get("/reports/tracked-hours", **month)()).json()["data"]["total"]["total_minutes"]
                 sql_total = bare_minutes(conn, all_sql, sql_params)
                 console.print(f"[{label}] month total minutes: API {api_total}, bare SQL {sql_total}")
-                for index, (name, call, sql, params) in enumerate(cases):
+                for name, call, sql, params in cases:
                     api = median_ms(await time_async(call, runs))
-                    bare = median_ms(time_sql(conn, sql, params, runs)) if sql else None
-                    own = (
-                        median_ms(time_sql(stmt_conn, same[index][0], same[index][1], runs)) if index in same else None
-                    )
-                    results.append(Result(name, api, bare, own))
+                    hand = median_ms(time_sql(conn, sql, params, runs)) if sql else None
+                    with capture_statements() as statements:  # one more call, its caches warm
+                        await call()
+                    own = median_ms(await time_replay(bare, statements, runs, name))
+                    results.append(Result(name, api, hand, own, len(statements)))
                     console.print(
                         f"  {name}: API {api:.1f} ms"
-                        + (f", hand-written SQL {bare:.1f} ms" if bare else "")
-                        + (f", API's statement bare {own:.1f} ms" if own else "")
+                        + (f", hand-written SQL {hand:.1f} ms" if hand else "")
+                        + f", its {len(statements)} statements bare {own:.1f} ms"
                     )
+                    if show_statements:
+                        for statement in statements:
+                            args = repr(statement.args)
+                            console.print(
+                                f"    {statement.kind} rows={statement.rows} args={args[:120]}"
+                                f"\n      {' '.join(statement.query.split())[:300]}",
+                                markup=False,
+                                highlight=False,
+                            )
     return results
 
 
@@ -250,12 +429,12 @@ def entries_in_month(url: str, data: Generated) -> int:
 def report(phases: dict[str, tuple[list[Result], int]], month_rows: int) -> None:
     """``phases``: "1y" / "3y" → (results, entries stored)."""
     table = Table(
-        title="Report medians (ms). SQL = the aggregate by hand; stmt = the API's own statement run bare; "
-        "ratios = API / that"
+        title="Report medians (ms). SQL = the tracked-hours aggregate by hand; stmt = the statements one request "
+        "sends, replayed bare (n: how many); ratios = API / that"
     )
     table.add_column("report")
     for years in phases:
-        for column in ("API", "SQL", "API/SQL", "stmt", "API/stmt"):
+        for column in ("API", "SQL", "API/SQL", "stmt", "API/stmt", "n"):
             table.add_column(f"{column} {years}", justify="right")
     names = [r.name for r in next(iter(phases.values()))[0]]
     for index, name in enumerate(names):
@@ -268,6 +447,7 @@ def report(phases: dict[str, tuple[list[Result], int]], month_rows: int) -> None
                 f"{r.api_ms / r.sql_ms:.2f}" if r.sql_ms else "-",
                 f"{r.same_ms:.1f}" if r.same_ms else "-",
                 f"{r.api_ms / r.same_ms:.2f}" if r.same_ms else "-",
+                str(r.statements),
             ]
         table.add_row(*cells)
     out = Console(width=200)
@@ -301,13 +481,13 @@ async def _measure(url: str, existed: bool, args: argparse.Namespace) -> None:
     month_rows = entries_in_month(url, data)
     phases: dict[str, tuple[list[Result], int]] = {}
     if (data.last_day - data.first_day).days < 2 * 365:
-        phases["1y"] = (await run_cases(url, data, args.runs, "1 year"), data.entries)
+        phases["1y"] = (await run_cases(url, data, args.runs, "1 year", args.statements), data.entries)
         if not args.one_year:
             await asyncio.to_thread(extend_back, url, data, years=2)
     else:
         console.print("the database holds three years already: measuring with three years only")
     if not args.one_year:
-        phases["3y"] = (await run_cases(url, data, args.runs, "3 years"), data.entries)
+        phases["3y"] = (await run_cases(url, data, args.runs, "3 years", args.statements), data.entries)
     report(phases, month_rows)
 
 
@@ -323,6 +503,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--one-year", action="store_true", help="measure with one year stored only (do not add the two years before)"
+    )
+    parser.add_argument(
+        "--statements", action="store_true", help="print the statements recorded for each report (for the stmt column)"
     )
     args = parser.parse_args()
     server = os.environ.get("WORKTALLY_BENCH_POSTGRES_URL", DEFAULT_SERVER)
