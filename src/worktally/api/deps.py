@@ -104,12 +104,17 @@ def bearer_token(request: Request) -> str:
     return credentials.strip() if scheme.lower() == "bearer" else ""
 
 
+def _plain_int(raw: str) -> int | None:
+    """``raw`` as an int when it is nothing but ASCII digits (at most 18), else None."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
 def _workspace_hint(request: Request) -> int | None:
     """The query's ``workspace_id`` when it is a plain id, so that the token lookup can read the membership too."""
     raw = request.query_params.get("workspace_id")
-    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    value = _plain_int(raw) if raw is not None else None
+    if value is None:
         return None
-    value = int(raw)
     return value if 0 < value <= MAX_ID else None  # past MAX_ID the column cannot even compare it
 
 
@@ -162,10 +167,13 @@ async def workspace_id_from_request(request: Request) -> int:
     workspace_id: int | None = None
     raw_query = request.query_params.get("workspace_id")
     if raw_query is not None:
-        try:
-            workspace_id = _QUERY_WORKSPACE_ID.validate_python(raw_query)
-        except PydanticValidationError:
-            raise _invalid_workspace_id() from None
+        # Plain digits, the usual form, are read directly: what the validator would answer, for less.
+        workspace_id = _plain_int(raw_query)
+        if workspace_id is None:
+            try:
+                workspace_id = _QUERY_WORKSPACE_ID.validate_python(raw_query)
+            except PydanticValidationError:
+                raise _invalid_workspace_id() from None
     from_body: int | None = None
     if request.method not in _READ_METHODS:
         raw = await request.body()

@@ -40,6 +40,14 @@ class LimitState:
             "X-RateLimit-Reset": str(self.reset_at),
         }
 
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The same headers as ASGI sends them (lower-case names): added to every API response."""
+        return (
+            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-remaining", str(self.remaining).encode()),
+            (b"x-ratelimit-reset", str(self.reset_at).encode()),
+        )
+
 
 class MemoryWindows:
     """Moving windows in this process: per key, the times of the hits of the last ``period`` seconds."""
@@ -154,9 +162,7 @@ class RateLimitHeadersMiddleware:
                     if limiter is not None:
                         state = await limiter.count_address(client[0] if client else "unknown")
                 if state is not None:
-                    for name, value in state.headers().items():
-                        if name.lower().encode() not in present:
-                            headers.append((name.lower().encode(), value.encode()))
+                    headers.extend(header for header in state.raw_headers() if header[0] not in present)
                     message["headers"] = headers
             await send(message)
 
