@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -75,9 +76,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             webhook_worker = DeliveryWorker(app.state.sessionmaker, WorkerOptions.from_settings(settings))
             webhook_worker.start()
+        if settings.gc_freeze:
+            gc.collect()
+            gc.freeze()  # see Settings.gc_freeze
         try:
             yield
         finally:
+            if settings.gc_freeze:
+                gc.unfreeze()  # an app stopped in a process that goes on (tests, embedding) leaves nothing pinned
             if webhook_worker is not None:
                 await webhook_worker.stop()
             if app.state.read_pool is not None:
