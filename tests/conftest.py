@@ -86,7 +86,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "webhooks_allow_private_targets": True,
         "webhooks_inprocess_worker": False,
         "public_url": "http://testserver",
-        "gc_freeze": False,  # a full collection per app started; tests/platform/test_gc_freeze.py covers it
+        "gc_tuned": False,  # a full collection per app started; tests/platform/test_gc_tuning.py covers it
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

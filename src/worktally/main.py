@@ -40,6 +40,8 @@ from worktally.workspace.router import router as workspace_router
 
 log = logging.getLogger("worktally")
 
+GC_YOUNG_THRESHOLD = 10_000  # allocations between collections of the young generation (Python's default: 700)
+
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     workspace_router,
     member_router,
@@ -76,14 +78,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             webhook_worker = DeliveryWorker(app.state.sessionmaker, WorkerOptions.from_settings(settings))
             webhook_worker.start()
-        if settings.gc_freeze:
+        thresholds = gc.get_threshold()
+        if settings.gc_tuned:  # see Settings.gc_tuned
             gc.collect()
-            gc.freeze()  # see Settings.gc_freeze
+            gc.freeze()
+            gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
         try:
             yield
         finally:
-            if settings.gc_freeze:
-                gc.unfreeze()  # an app stopped in a process that goes on (tests, embedding) leaves nothing pinned
+            if settings.gc_tuned:  # an app stopped in a process that goes on (tests, embedding) leaves it as it was
+                gc.set_threshold(*thresholds)
+                gc.unfreeze()
             if webhook_worker is not None:
                 await webhook_worker.stop()
             if app.state.read_pool is not None:
