@@ -27,26 +27,25 @@ from worktally.core.errors import RateLimitedError
 STATE_KEY = "rate_limit"
 
 
+HEADER_NAMES = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")  # D8
+_RAW_HEADER_NAMES = tuple(name.lower().encode() for name in HEADER_NAMES)
+
+
 @dataclass(frozen=True, slots=True)
 class LimitState:
     limit: int
     remaining: int
     reset_at: int  # Unix time when a slot frees up
 
+    def _values(self) -> tuple[str, str, str]:
+        return str(self.limit), str(self.remaining), str(self.reset_at)
+
     def headers(self) -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_at),
-        }
+        return dict(zip(HEADER_NAMES, self._values(), strict=True))
 
     def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
         """The same headers as ASGI sends them (lower-case names): added to every API response."""
-        return (
-            (b"x-ratelimit-limit", str(self.limit).encode()),
-            (b"x-ratelimit-remaining", str(self.remaining).encode()),
-            (b"x-ratelimit-reset", str(self.reset_at).encode()),
-        )
+        return tuple(zip(_RAW_HEADER_NAMES, (value.encode() for value in self._values()), strict=True))
 
 
 class MemoryWindows:

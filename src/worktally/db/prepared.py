@@ -136,9 +136,7 @@ class RequestDb:
     async def driver(self) -> Any:
         """The ``asyncpg.Connection`` for a prepared read: the session's, or one of our own from the pool."""
         if self._session is not None:
-            connection = await self._session.connection()
-            fairy = await connection.get_raw_connection()
-            return fairy.driver_connection
+            return await session_driver(self._session)
         if self._raw is None:
             assert self._read_pool is not None
             self._raw = await self._read_pool.acquire()
@@ -171,6 +169,12 @@ class RequestDb:
                 await self._release_raw()
 
 
+async def session_driver(session: AsyncSession) -> Any:
+    """The ``asyncpg.Connection`` under the session's connection (in its transaction, once one has begun)."""
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection
+
+
 async def fetch_all(session: AsyncSession, statement: AnySelect) -> Sequence[Sequence[Any]]:
     """Every row of a large one-off SELECT, as tuples, in the session's transaction.
 
@@ -183,8 +187,7 @@ async def fetch_all(session: AsyncSession, statement: AnySelect) -> Sequence[Seq
     compiled = statement.compile(dialect=_POSTGRES, compile_kwargs={"render_postcompile": True})
     sql, params = compiled.string, compiled.params
     arguments = [params[name] for name in compiled.positiontup or ()]
-    connection = await session.connection()
-    driver: Any = (await connection.get_raw_connection()).driver_connection
+    driver = await session_driver(session)
     try:
         rows: Sequence[Sequence[Any]] = await driver.fetch(sql, *arguments)
     except asyncpg.PostgresError as error:  # same handling as any other statement's (api/errors)

@@ -100,24 +100,32 @@ async def tracked_hours(
     _, days = await _days(session, principal, period.start_date, period.end_date, filters.user_ids)
     async with queries.hash_aggregation(session):
         rows = await fetch_all(session, queries.tracked_hours_statement(reach, days, filters))
-    lookups = await _rate_lookups(session, principal.workspace_id, rows)
+    _, user_ids, project_ids, contract_ids, _ = tracked.columns(rows)
+    lookups = await _rate_lookups(session, principal.workspace_id, user_ids, project_ids, contract_ids)
     return tracked.TrackedHours(
         period=period,
         rows=rows,
         lookups=lookups,
-        visible={user_id: principal.sees_rates_of(user_id) for user_id in {row[1] for row in rows}},
+        visible={user_id: principal.sees_rates_of(user_id) for user_id in set(user_ids)},
         sees_own_rates=principal.sees_rates_of(principal.user_id),
         currencies=currencies,
     )
 
 
-async def _rate_lookups(session: AsyncSession, workspace_id: int, rows: Sequence[Any]) -> tracked.Lookups:
-    """Names and rates of the members, projects and contracts in ``rows``: three small statements."""
-    _, members_, projects_, contracts_, _ = tracked.columns(rows)
-    contract_of = dict(zip(contracts_, zip(members_, projects_, strict=True), strict=True))  # → (member, project)
+async def _rate_lookups(
+    session: AsyncSession,
+    workspace_id: int,
+    row_users: Sequence[Any],
+    row_projects: Sequence[Any],
+    row_contracts: Sequence[Any],
+) -> tracked.Lookups:
+    """Names and rates of the members, projects and contracts of the rows (``tracked.columns``): three small
+    statements."""
+    # contract → (member, project)
+    contract_of = dict(zip(row_contracts, zip(row_users, row_projects, strict=True), strict=True))
     contract_of.pop(None, None)
-    user_ids = sorted(set(members_))
-    project_ids = sorted(set(projects_) - {None})
+    user_ids = sorted(set(row_users))
+    project_ids = sorted(set(row_projects) - {None})
     contract_ids = sorted(contract_of)
     dialect = session.get_bind().dialect.name
     members: dict[int, Any] = {}
@@ -390,10 +398,10 @@ async def task_report(
             "task_title": row.task_title,
             "project_id": row.project_id,
             "project_name": row.project_name,
-            "total_minutes": rules.minutes(row.seconds),
+            "total_minutes": minutes,
         }
         for row in (await session.execute(queries.task_totals_statement(reach, days, filters, user_ids))).all()
-        if rules.minutes(row.seconds) > 0
+        if (minutes := rules.minutes(row.seconds)) > 0
     ]
     users = [
         {

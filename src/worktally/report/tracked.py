@@ -109,7 +109,7 @@ def items(report: TrackedHours) -> Iterator[tuple[date, int, _Pair, int, bool, s
     ordered, pairs = _ordered(report)
     visible_of = report.visible
     for day, user_id, project_id, contract_id, seconds in ordered:
-        minutes = (seconds + 30) // 60
+        minutes = rules.minutes(seconds)
         if minutes == 0:
             continue
         pair = pairs[project_id, contract_id]
@@ -120,25 +120,14 @@ def items(report: TrackedHours) -> Iterator[tuple[date, int, _Pair, int, bool, s
         elif (rate := pair.rate) is None:
             yield day, user_id, pair, minutes, True, None, 0
         else:
-            yield day, user_id, pair, minutes, True, rate[1], (rate[0] * minutes * 2 + 60) // 120  # rules.amount_cents
-
-
-_HUNDREDTHS = [f"{n:02d}" for n in range(100)]
-
-
-def _cents(cents: int) -> str:
-    """``rules.cents_str``, with the common case (not negative) inline: it runs for every row."""
-    if cents < 0:
-        return rules.cents_str(cents)
-    whole, hundredths = divmod(cents, 100)
-    return f"{whole}.{_HUNDREDTHS[hundredths]}"
+            yield day, user_id, pair, minutes, True, rate[1], rules.amount_cents(minutes, rate[0])
 
 
 def _amounts(cents: dict[str, int]) -> str:
     if len(cents) == 1:
         for currency, value in cents.items():
-            return f'{{"{currency}":"{_cents(value)}"}}'
-    return "{" + ",".join(f'"{c}":"{_cents(v)}"' for c, v in sorted(cents.items())) + "}"
+            return f'{{"{currency}":"{rules.cents_str(value)}"}}'
+    return "{" + ",".join(f'"{c}":"{rules.cents_str(v)}"' for c, v in sorted(cents.items())) + "}"
 
 
 def _text(value: str | None) -> str:
@@ -188,7 +177,7 @@ def json_data(report: TrackedHours) -> str:
                 day_minutes[item_day] = 0
             day, user_id, user_minutes, user_visible, user_cents, projects = item_day, item_user, 0, visible, {}, []
         if currency is not None:
-            projects.append(f'{pair.opening}{minutes},"total_amount":{{"{currency}":"{_cents(cents)}"}}}}')
+            projects.append(f'{pair.opening}{minutes},"total_amount":{{"{currency}":"{rules.cents_str(cents)}"}}}}')
             user_cents[currency] = user_cents.get(currency, 0) + cents
         elif visible:
             projects.append(f'{pair.opening}{minutes},"total_amount":{{}}}}')
@@ -232,5 +221,5 @@ def csv_rows(report: TrackedHours) -> Iterator[Row]:
             cell(pair.contract_id),
             minutes,
             "" if currency is None else currency,
-            "" if currency is None else cell(_cents(cents)),
+            "" if currency is None else cell(rules.cents_str(cents)),
         )
