@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:56:58.020132
+Create Date: 2026-12-03 07:55:07.756144
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("lastname", sa.String(length=100), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("avatar", sa.String(length=255), nullable=True),
+        sa.Column("session_version", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),

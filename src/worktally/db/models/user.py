@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worktally.db.base import Base
@@ -18,6 +18,9 @@ class User(Timestamps, Base):
     lastname: Mapped[str] = mapped_column(String(100), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     avatar: Mapped[str | None] = mapped_column(String(255))
+    # Browser sessions carry this number; raising it ends every session of the user at once
+    # (sign-out, a password change, archiving): see worktally.auth.sessions.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def full_name(self) -> str:
