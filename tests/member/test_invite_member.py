@@ -6,15 +6,16 @@ from typing import Any
 import pytest
 
 from tests.factories import Tenants
+from tests.factories.workspace import unique_email
 from tests.member.helpers import events, membership, user
 from worktally.member import invitations
 from worktally.member.mail import InvitationMail, SmtpTarget
 
 
 def invitee(**overrides: Any) -> dict[str, Any]:
-    return {"email": "ivy.invitee@example.com", "firstname": "Ivy", "lastname": "Invitee", "role": "Regular User"} | (
-        overrides
-    )
+    """A new person each call: an e-mail that already has an account is invited differently (issue #12)."""
+    email = unique_email("ivy.invitee")
+    return {"email": email, "firstname": "Ivy", "lastname": "Invitee", "role": "Regular User"} | overrides
 
 
 class TestInviteMember:
@@ -24,6 +25,7 @@ class TestInviteMember:
         response = await tenants.http.post("/api/v2/members", params={"workspace_id": ws.id}, json=invitee())
 
         assert response.status_code == 401
+        assert response.json()["error"] == "unauthenticated"
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -32,6 +34,7 @@ class TestInviteMember:
         response = await member.api.post("/members", json=invitee())
 
         assert response.status_code == 403
+        assert response.json()["error"] == "role_forbidden"
 
     async def test_a_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -40,6 +43,7 @@ class TestInviteMember:
         response = await manager.api.post("/members", json=invitee())
 
         assert response.status_code == 403
+        assert response.json()["error"] == "role_forbidden"
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -48,15 +52,19 @@ class TestInviteMember:
         response = await read_only.post("/members", json=invitee())
 
         assert response.status_code == 403
+        assert response.json()["error"] == "insufficient_scope"
 
     async def test_another_workspace_is_403_and_invites_nobody(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
         other = await tenants.workspace()
 
-        response = await ws.owner.api.post("/members", params={"workspace_id": other.id}, json=invitee())
+        body = invitee()
+
+        response = await ws.owner.api.post("/members", params={"workspace_id": other.id}, json=body)
 
         assert response.status_code == 403
-        listed = await other.owner.api.get("/members", params={"email": "ivy.invitee@example.com"})
+        assert response.json()["error"] == "not_a_member"
+        listed = await other.owner.api.get("/members", params={"email": body["email"]})
         assert listed.json()["data"] == []
 
     async def test_missing_fields_are_422_per_field(self, tenants: Tenants) -> None:
@@ -65,6 +73,7 @@ class TestInviteMember:
         response = await ws.owner.api.post("/members", json={})
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert set(response.json()["errors"]) == {"email", "firstname", "lastname", "role"}
 
     async def test_an_invalid_email_is_422(self, tenants: Tenants) -> None:
@@ -73,6 +82,7 @@ class TestInviteMember:
         response = await ws.owner.api.post("/members", json=invitee(email="not-an-address"))
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert set(response.json()["errors"]) == {"email"}
 
     async def test_the_owner_role_cannot_be_given(self, tenants: Tenants) -> None:
@@ -81,6 +91,7 @@ class TestInviteMember:
         response = await ws.owner.api.post("/members", json=invitee(role="Owner"))
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert set(response.json()["errors"]) == {"role"}
 
     async def test_overlong_and_blank_names_are_422(self, tenants: Tenants) -> None:
@@ -89,6 +100,7 @@ class TestInviteMember:
         response = await ws.owner.api.post("/members", json=invitee(firstname="x" * 101, lastname="   "))
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert set(response.json()["errors"]) == {"firstname", "lastname"}
 
     async def test_wrong_types_are_422_not_500(self, tenants: Tenants) -> None:
@@ -97,12 +109,17 @@ class TestInviteMember:
         response = await ws.owner.api.post("/members", json=invitee(email=["a"], firstname=1, role=None))
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert set(response.json()["errors"]) == {"email", "firstname", "role"}
 
     async def test_invites_an_inactive_member_with_a_link(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
-        response = await ws.owner.api.post("/members", json=invitee(email="Ivy.Invitee@Example.com"))
+        address = unique_email("ivy.invitee")
+
+        response = await ws.owner.api.post(
+            "/members", json=invitee(email=address.replace("ivy.invitee", "Ivy.Invitee"))
+        )
 
         assert response.status_code == 201
         body = response.json()
@@ -113,7 +130,7 @@ class TestInviteMember:
         assert row.status == "inactive"
         assert row.role == "Regular User"
         created = await user(ws, body["data"]["user_id"])
-        assert created.email == "ivy.invitee@example.com"
+        assert created.email == address
         assert created.password_hash is None
 
     async def test_the_body_may_carry_the_workspace_id(self, tenants: Tenants) -> None:
@@ -161,11 +178,13 @@ class TestInviteMember:
 
     async def test_inviting_twice_is_409(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
-        await ws.owner.api.post("/members", json=invitee())
+        body = invitee()
+        await ws.owner.api.post("/members", json=body)
 
-        response = await ws.owner.api.post("/members", json=invitee())
+        response = await ws.owner.api.post("/members", json=body)
 
         assert response.status_code == 409
+        assert response.json()["error"] == "member_exists"
 
     async def test_records_a_member_invited_event(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -210,13 +229,14 @@ class TestInviteMember:
         # Not monkeypatch.setattr: Starlette's State loses the attribute on undo.
         app.state.settings = original.model_copy(update={"smtp_url": "smtp://mailer:secret@mail.example:2525"})
         try:
-            response = await ws.owner.api.post("/members", json=invitee())
+            body = invitee()
+            response = await ws.owner.api.post("/members", json=body)
         finally:
             app.state.settings = original
 
         [(target, message)] = sent
         assert (target.host, target.port, target.username) == ("mail.example", 2525, "mailer")
-        assert message["To"] == "ivy.invitee@example.com"
+        assert message["To"] == body["email"]
         assert "Acme" in message["Subject"]
         assert response.json()["data"]["invitation_link"] in message.get_content()
 

@@ -1,16 +1,27 @@
 """D12: invitations. A single-use token, valid 7 days, stored only as a hash; the link is
-``{public_url}/accept-invitation/{token}``. Accepting sets the password and activates the member.
+``{public_url}/accept-invitation/{token}``. Accepting activates the member.
+
+An invitation never sets or changes the password of an account that has one (issue #12: inviting the
+e-mail of another workspace's owner must not hand their account to the inviter). Two ways to accept:
+
+- ``accept``: the account has no password yet (this invitation created it, or it has only ever been
+  invited): the invitee chooses its first password.
+- ``accept_as``: the account has a password: its owner accepts by being signed in as that very account;
+  nothing about the account changes but the new membership.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.auth.sessions import password_problem
 from worktally.core.clock import utc_now
+from worktally.core.errors import ValidationError
 from worktally.core.passwords import hash_password
 from worktally.core.secrets import hash_token, new_token
 from worktally.db.models import Invitation, Membership, User
@@ -32,6 +43,20 @@ class PendingInvitation:
     email: str
     firstname: str
     lastname: str
+    has_password: bool  # True: an existing account, which accepts by signing in (``accept_as``)
+
+
+class InvitationRefused(Exception):
+    """The invitation cannot be accepted this way; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+SIGN_IN_REQUIRED = "sign_in_required"  # the account has a password: accept by signing in as it
+WRONG_ACCOUNT = "wrong_account"  # signed in as someone else than the invited account
+ALREADY_USED = "already_used"  # used (or expired) meanwhile
 
 
 async def create_invitation(
@@ -67,7 +92,15 @@ async def find_pending(session: AsyncSession, token: str) -> PendingInvitation |
     """The invitation behind ``token`` if it is unused and unexpired."""
     row = (
         await session.execute(
-            select(Invitation.id, Invitation.workspace_id, User.id, User.email, User.firstname, User.lastname)
+            select(
+                Invitation.id,
+                Invitation.workspace_id,
+                User.id,
+                User.email,
+                User.firstname,
+                User.lastname,
+                User.password_hash.is_not(None),
+            )
             .join(User, User.id == Invitation.user_id)
             .where(
                 Invitation.token_hash == hash_token(token),
@@ -79,7 +112,41 @@ async def find_pending(session: AsyncSession, token: str) -> PendingInvitation |
     if row is None:
         return None
     return PendingInvitation(
-        invitation_id=row[0], workspace_id=row[1], user_id=row[2], email=row[3], firstname=row[4], lastname=row[5]
+        invitation_id=row[0],
+        workspace_id=row[1],
+        user_id=row[2],
+        email=row[3],
+        firstname=row[4],
+        lastname=row[5],
+        has_password=bool(row[6]),
+    )
+
+
+async def _use(session: AsyncSession, invitation: PendingInvitation) -> None:
+    """Mark the invitation used, once: a second request racing this one finds it used."""
+    now = utc_now()
+    result = await session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.invitation_id,
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvitationRefused(ALREADY_USED)
+
+
+async def _activate(session: AsyncSession, invitation: PendingInvitation) -> None:
+    await session.execute(
+        update(Membership)
+        .where(
+            Membership.workspace_id == invitation.workspace_id,
+            Membership.user_id == invitation.user_id,
+            Membership.status == "inactive",
+        )
+        .values(status="active", activated_at=utc_now())
     )
 
 
@@ -91,21 +158,33 @@ async def accept(
     firstname: str | None = None,
     lastname: str | None = None,
 ) -> None:
-    """Use the invitation once: set the password (and names), make the membership active."""
-    now = utc_now()
-    await session.execute(update(Invitation).where(Invitation.id == invitation.invitation_id).values(accepted_at=now))
-    values: dict[str, object] = {"password_hash": hash_password(password)}
+    """Use the invitation of an account without a password: set its first password (and names), make the
+    membership active. An account that has a password is refused (``SIGN_IN_REQUIRED``), also when it got
+    one between the page and this request: the password is only written where there is none."""
+    if invitation.has_password:
+        raise InvitationRefused(SIGN_IN_REQUIRED)
+    problem = password_problem(password)
+    if problem is not None:
+        raise ValidationError({"password": [problem]})
+    password_hash = await asyncio.to_thread(hash_password, password)  # argon2: off the event loop
+    await _use(session, invitation)
+    values: dict[str, object] = {"password_hash": password_hash}
     if firstname:
         values["firstname"] = firstname
     if lastname:
         values["lastname"] = lastname
-    await session.execute(update(User).where(User.id == invitation.user_id).values(**values))
-    await session.execute(
-        update(Membership)
-        .where(
-            Membership.workspace_id == invitation.workspace_id,
-            Membership.user_id == invitation.user_id,
-            Membership.status == "inactive",
-        )
-        .values(status="active", activated_at=now)
+    result = await session.execute(
+        update(User).where(User.id == invitation.user_id, User.password_hash.is_(None)).values(**values)
     )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvitationRefused(SIGN_IN_REQUIRED)
+    await _activate(session, invitation)
+
+
+async def accept_as(session: AsyncSession, invitation: PendingInvitation, *, user_id: int) -> None:
+    """Use the invitation as the signed-in user ``user_id``, who must be the invited account itself.
+    Nothing of the account changes (password, names): only the membership becomes active."""
+    if user_id != invitation.user_id:
+        raise InvitationRefused(WRONG_ACCOUNT)
+    await _use(session, invitation)
+    await _activate(session, invitation)

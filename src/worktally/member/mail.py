@@ -30,6 +30,7 @@ class InvitationMail:
     firstname: str
     workspace_name: str
     link: str
+    existing_account: bool = False  # True: the invitee signs in with their account to accept
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +64,15 @@ def build_message(mail: InvitationMail, sender: str) -> EmailMessage:
     message["Subject"] = f"You are invited to {mail.workspace_name} on Worktally"
     message["From"] = sender
     message["To"] = mail.to
+    how = (
+        "Sign in with your Worktally account and accept here"
+        if mail.existing_account
+        else "Choose a password and join here"
+    )
     message.set_content(
         f"Hello {mail.firstname},\n\n"
         f"You have been invited to the workspace {mail.workspace_name}.\n"
-        f"Choose a password and join here (the link works once, for 7 days):\n\n{mail.link}\n"
+        f"{how} (the link works once, for 7 days):\n\n{mail.link}\n"
     )
     return message
 

@@ -73,9 +73,10 @@ async def invite_member(
             firstname=invited.member.firstname,
             workspace_name=invited.workspace_name,
             link=invited.invitation_link,
+            existing_account=invited.signs_in,
         ),
     )
-    data = MemberInvited(user_id=invited.member.id, invitation_link=invited.invitation_link)
+    data = MemberInvited(user_id=invited.member.id, invitation_link=invited.link_for_inviter)
     return ok(data, message="Member invited successfully")
 
 

@@ -91,8 +91,15 @@ class MemberInvite(BaseModel):
 
 
 class MemberInvited(BaseModel):
-    user_id: int
-    invitation_link: str
+    user_id: int = Field(
+        description="The new member's id in this workspace (D4: member ids are user ids), for giving them "
+        "contracts and tasks before they accept (D12)."
+    )
+    invitation_link: str | None = Field(
+        description="The link that lets the invitee choose their password and join. Null when the e-mail "
+        "already has an account: its owner gets the invitation by e-mail and accepts it by signing in, and "
+        "no invitation can set or change the password of an existing account."
+    )
 
 
 class MemberUpdate(BaseModel):

@@ -13,6 +13,7 @@ from worktally.api.pagination import PageParams, paginate
 from worktally.auth import visibility
 from worktally.auth.permissions import Role
 from worktally.auth.principal import Principal
+from worktally.auth.sessions import end_sessions
 from worktally.auth.tokens import revoke_all_for_user
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
@@ -35,7 +36,15 @@ from worktally.webhook.events import record_event
 class Invited:
     member: MemberRead
     workspace_name: str
-    invitation_link: str
+    invitation_link: str  # for the invitee's mailbox; shown to the inviter only when ``new_account``
+    new_account: bool  # True: this invitation created the account (it has no password yet)
+    signs_in: bool  # True: the account has a password, so its owner accepts by signing in
+
+    @property
+    def link_for_inviter(self) -> str | None:
+        """Issue #12: the inviter never gets a link to an account that existed before the invitation;
+        only the invitee's mailbox (or the server log, without SMTP) does, and that link makes them sign in."""
+        return self.invitation_link if self.new_account else None
 
 
 def to_read(row: Row[Any], principal: Principal) -> MemberRead:
@@ -115,10 +124,15 @@ async def invite(
     role: str,
     public_url: str,
 ) -> Invited:
-    """D12: a new inactive member (and a new user without a password if the e-mail is new), invited."""
+    """D12: a new inactive member (and a new user without a password if the e-mail is new), invited.
+
+    An existing account keeps everything it has (password, names): the invitation only adds the membership,
+    which its owner activates by signing in (``invitations.accept_as``)."""
     user = await repository.find_user_by_email(session, email)
     if user is not None and await repository.get_membership(session, principal.workspace_id, user.id) is not None:
         raise MemberExistsError()
+    new_account = user is None
+    signs_in = user is not None and user.password_hash is not None
     try:
         if user is None:
             user = User(email=email, firstname=firstname, lastname=lastname, password_hash=None)
@@ -143,7 +157,13 @@ async def invite(
     row = await _read_row(session, principal, user.id)
     member = to_read(row, principal)
     await record_event(session, workspace_id=principal.workspace_id, type="member.invited", data=member)
-    return Invited(member=member, workspace_name=row.workspace_name, invitation_link=issued.link)
+    return Invited(
+        member=member,
+        workspace_name=row.workspace_name,
+        invitation_link=issued.link,
+        new_account=new_account,
+        signs_in=signs_in,
+    )
 
 
 async def _changeable(
@@ -221,7 +241,8 @@ async def archive_member(
     session: AsyncSession, principal: Principal, member_id: int, *, viewer: bool = False
 ) -> MemberRead:
     """D12: status ``left``, data kept. The member loses this workspace at once (only active members
-    get a principal); their tokens are revoked when no other workspace still has them active."""
+    get a principal); their tokens are revoked when no other workspace still has them active. Every
+    browser session of theirs ends (issue #12): they sign in again to reach the workspaces they keep."""
     membership = await _changeable(session, principal, member_id, allow_self=False, viewer=viewer)
     if membership.status == "left":
         raise MemberAlreadyArchivedError()
@@ -232,6 +253,7 @@ async def archive_member(
     await session.flush()
     if not await repository.has_active_membership(session, membership.user_id):
         await revoke_all_for_user(session, membership.user_id)
+    await end_sessions(session, membership.user_id)
 
     member = await get_member(session, principal, membership.user_id)
     await record_event(session, workspace_id=principal.workspace_id, type="member.archived", data=member)

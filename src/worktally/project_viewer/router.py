@@ -53,6 +53,7 @@ async def create_project_viewer(
             firstname=viewer.firstname,
             workspace_name=invited.workspace_name,
             link=invited.invitation_link,
+            existing_account=invited.signs_in,
         ),
     )
     return ok(viewer, message="Project viewer created successfully")
