@@ -302,14 +302,17 @@ class TestCreateContract:
 
         assert response.status_code == 201
 
-    async def test_an_inactive_member_is_422(self, tenants: Tenants) -> None:
+    async def test_an_archived_member_is_422(self, tenants: Tenants) -> None:
+        """D12: an invited (inactive) member may get contracts (tests/member/test_invited_members.py);
+        an archived one may not."""
         ws = await tenants.workspace()
-        member = await ws.member(status="inactive")
+        member = await ws.member(status="left")
         project = await make_project(ws)
 
         response = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": member.user_id})
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert set(response.json()["errors"]) == {"user_id"}
 
     async def test_a_user_outside_the_workspace_is_404(self, tenants: Tenants) -> None:

@@ -98,8 +98,8 @@ async def create_contract(session: AsyncSession, principal: Principal, body: Con
     member = await repository.membership(session, principal.workspace_id, body.user_id)
     if member is None:
         raise MemberNotFoundError()
-    if member.status != "active":
-        raise ValidationError({"user_id": ["The selected member is not active."]})
+    if member.status == "left":  # D12: an invited (inactive) member may already get contracts
+        raise ValidationError({"user_id": ["The selected member is archived."]})
     if await repository.live_for(session, project.id, body.user_id) is not None:
         raise ContractExistsError()
     saves_rate = rate_visible(

@@ -18,6 +18,13 @@ from worktally.core.errors import NotFoundError, ValidationError
 from worktally.core.timezones import zone
 from worktally.db.models import Contract, Membership, Project, Task, User, Workspace
 
+
+class MemberNotActiveError(ValidationError):
+    """422 for time of an invited member who has not accepted yet (D12), with its own code."""
+
+    code = "member_not_active"
+
+
 # Namespace for pg_advisory_xact_lock(ns, user_id): serialises writes of one member's time.
 _TIME_LOCK_NAMESPACE = 0x5754
 
@@ -114,6 +121,11 @@ async def member_for_write(
 ) -> MemberInfo:
     """An active member who can own time, else 422 on ``field``."""
     member = await find_member(session, workspace_id, user_id)
+    if member is not None and member.status == "inactive" and member.role != "Project viewer":
+        # D12: invited members may hold contracts and tasks already, but track only once active.
+        raise MemberNotActiveError(
+            {field: ["The selected user has not accepted their invitation yet; they can track time once active."]}
+        )
     if member is None or member.status != "active" or member.role == "Project viewer":
         raise ValidationError({field: ["The selected user is not an active member of this workspace."]})
     return member
