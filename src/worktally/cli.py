@@ -21,6 +21,8 @@ token_app = typer.Typer(help="Personal access tokens.", no_args_is_help=True)
 oauth_app = typer.Typer(help="OAuth2 client applications.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(oauth_app, name="oauth-client")
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 T = TypeVar("T")
 log = logging.getLogger("worktally.cli")
@@ -166,6 +168,45 @@ def oauth_client_create(
             session, owner_user_id=user.id, name=name, redirect_uris=[redirect_uri], public=public
         )
         return {"client_id": created.client_id, "client_secret": created.client_secret}
+
+    result = _in_transaction(settings, work)
+    if result is None:
+        _fail(f"no user with e-mail {email}")
+    else:
+        _emit(result)
+
+
+def _ask_new_password() -> str:
+    """The new password, asked twice without echo; the prompts go to stderr (stdout is the JSON's)."""
+    import getpass
+
+    first = getpass.getpass("New password: ", stream=sys.stderr)
+    if first != getpass.getpass("New password again: ", stream=sys.stderr):
+        _fail("the two passwords differ", 2)
+    return first
+
+
+@user_app.command("set-password")
+def user_set_password(
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str | None, typer.Option(help="Asked for (hidden) when not given.")] = None,
+) -> None:
+    """Set a user's password; every browser session of theirs ends (tokens stay valid)."""
+    from worktally.auth.sessions import password_problem, set_password
+    from worktally.workspace.bootstrap import get_user_by_email
+
+    new_password = password if password is not None else _ask_new_password()
+    if (problem := password_problem(new_password)) is not None:
+        _fail(problem, 2)
+    settings = Settings()
+    _configure_logging(settings)
+
+    async def work(session: AsyncSession) -> dict[str, Any] | None:
+        user = await get_user_by_email(session, email)
+        if user is None:
+            return None
+        await set_password(session, user.id, new_password)
+        return {"user_id": user.id, "sessions_ended": True}
 
     result = _in_transaction(settings, work)
     if result is None:

@@ -25,6 +25,14 @@ async def new_browser(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+async def can_sign_in(app: Any, email: str, password: str) -> bool:
+    """Whether a fresh browser signs in with this e-mail and password."""
+    from tests.auth.kit import sign_in
+
+    async with new_browser(app) as fresh:
+        return (await sign_in(fresh, email, password=password)).status_code == 303
+
+
 async def signed_in(browser: httpx.AsyncClient) -> bool:
     """Whether the browser's session still opens the settings page (else it is sent to /sign-in)."""
     response = await browser.get("/settings/tokens")

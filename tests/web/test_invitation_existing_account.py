@@ -14,7 +14,7 @@ from tests.auth.kit import csrf_of, sign_in
 from tests.factories import Tenants
 from tests.factories.workspace import TEST_PASSWORD, unique_email
 from tests.member.helpers import events, membership
-from tests.web.browsers import invite_by_api, new_browser, post_form
+from tests.web.browsers import can_sign_in, invite_by_api, new_browser, post_form
 from worktally.db.models import User
 
 ATTACKER_PASSWORD = "attacker-chosen-1"
@@ -23,11 +23,6 @@ ATTACKER_PASSWORD = "attacker-chosen-1"
 async def password_hash_of(tenants: Tenants, user_id: int) -> str | None:
     async with tenants.sessionmaker() as session:
         return (await session.execute(select(User.password_hash).where(User.id == user_id))).scalar_one()
-
-
-async def can_sign_in(app: Any, email: str, password: str) -> bool:
-    async with new_browser(app) as fresh:
-        return (await sign_in(fresh, email, password=password)).status_code == 303
 
 
 class TestTheInviterGetsNoWayIn:

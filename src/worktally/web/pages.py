@@ -1,6 +1,7 @@
 """What every browser page shares: templates, the signed-in user, CSRF, forms and throttling.
 
-The session (Starlette's signed cookie) holds only the user's id and the CSRF token. Every POST form
+The session (Starlette's signed cookie) holds only the user's id, their session version (checked on every
+request by ``web.session``, so that ending a user's sessions ends them everywhere) and the CSRF token. Every POST form
 carries ``csrf_token``, compared in constant time with the session's (synchroniser token pattern).
 """
 
@@ -23,10 +24,11 @@ from worktally.api.deps import client_address
 from worktally.api.fields import MAX_ID
 from worktally.core.errors import RateLimitedError
 from worktally.core.secrets import constant_time_equals
+from worktally.web.session import USER_KEY, VERSION_KEY
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
-_USER_KEY = "user_id"
+_USER_KEY = USER_KEY
 _CSRF_KEY = "csrf"
 # Pages must not be framed (a consent page inside another site is a clickjacking target), nor cached.
 _PAGE_HEADERS = {
@@ -42,9 +44,11 @@ def signed_in_user_id(request: Request) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def sign_in_session(request: Request, user_id: int) -> None:
+def sign_in_session(request: Request, user_id: int, *, session_version: int) -> None:
+    """Sign this browser in as the user, whose ``users.session_version`` is ``session_version`` now."""
     request.session.clear()
     request.session[_USER_KEY] = user_id
+    request.session[VERSION_KEY] = session_version
     request.session[_CSRF_KEY] = secrets.token_urlsafe(32)  # a new token for the new session
 
 

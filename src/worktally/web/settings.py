@@ -1,4 +1,5 @@
-"""``/settings/tokens``: personal access tokens (created and shown once, revoked) and OAuth apps (D7)."""
+"""``/settings/tokens``: personal access tokens (created and shown once, revoked) and OAuth apps (D7),
+and ``/settings/password``: a new password, which ends every other browser session of the user (issue #12)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from worktally.api.deps import SessionDep, TransactionalRoute
 from worktally.auth.oauth2.clients import CreatedClient, create_client
+from worktally.auth.sessions import MIN_PASSWORD_LENGTH, password_problem, set_password
 from worktally.auth.tokens import IssuedToken, create_personal_token
 from worktally.core.clock import utc_now
+from worktally.core.passwords import verify_password
 from worktally.db.models import User
 from worktally.web import repository
 from worktally.web.pages import (
@@ -20,6 +24,7 @@ from worktally.web.pages import (
     redirect,
     render,
     sign_in_redirect,
+    sign_in_session,
     sign_out_session,
     signed_in_user_id,
     submitted_form,
@@ -50,12 +55,15 @@ async def _page(
     new_token: tuple[str, IssuedToken] | None = None,
     new_client: tuple[str, CreatedClient] | None = None,
     errors: dict[str, list[str]] | None = None,
+    password_changed: bool = False,
 ) -> Response:
     return render(
         request,
         "tokens.html",
         status_code=status_code,
         email=user.email,
+        password_changed=password_changed,
+        min_password_length=MIN_PASSWORD_LENGTH,
         tokens=await repository.active_tokens(session, user.id, utc_now()),
         clients=await repository.owned_clients(session, user.id),
         new_token={"name": new_token[0], "token": new_token[1].token} if new_token else None,
@@ -160,3 +168,27 @@ async def register_app(request: Request, session: SessionDep) -> Response:
         session, owner_user_id=user.id, name=name, redirect_uris=[redirect_uri], public=client_type == "public"
     )
     return await _page(request, session, user, status_code=201, new_client=(name, created))
+
+
+@router.post("/settings/password")
+async def change_password(request: Request, session: SessionDep) -> Response:
+    """Change your password: every other browser session of yours ends; this one stays signed in."""
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
+    user = await _signed_in_user(request, session)
+    if user is None:
+        return redirect("/sign-in?next=/settings/tokens")
+    errors: dict[str, list[str]] = {}
+    if not await run_in_threadpool(verify_password, user.password_hash, form.get("current_password")):
+        errors["current_password"] = ["The current password is incorrect."]
+    new_password = form.get("new_password")
+    if (problem := password_problem(new_password)) is not None:
+        errors["new_password"] = [problem]
+    elif new_password != form.get("new_password_confirm"):
+        errors["new_password_confirm"] = ["The new passwords do not match."]
+    if errors:
+        return await _page(request, session, user, status_code=422, errors=errors)
+    version = await set_password(session, user.id, new_password)
+    sign_in_session(request, user.id, session_version=version)  # this browser goes on, with a new CSRF token
+    return await _page(request, session, user, password_changed=True)

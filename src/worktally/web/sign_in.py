@@ -1,12 +1,18 @@
-"""``/sign-in`` and ``/sign-out``: e-mail and password (argon2), a session holding the user's id (D7)."""
+"""``/sign-in`` and ``/sign-out``: e-mail and password (argon2), a session holding the user's id (D7).
+
+Signing out ends every browser session of the user, not only this browser's (``auth.sessions``).
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from worktally.api.deps import SessionDep, TransactionalRoute
+from worktally.auth.sessions import end_sessions
 from worktally.core.passwords import hash_password, verify_password
 from worktally.web import repository
 from worktally.web.pages import (
@@ -55,15 +61,20 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
         return render(
             request, "sign_in.html", status_code=401, next_url=target, email=email[:254], error=_WRONG_CREDENTIALS
         )
-    sign_in_session(request, user.id)
+    sign_in_session(request, user.id, session_version=user.session_version)
     return redirect(target)
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
-    """End the session."""
+async def sign_out(request: Request, session: SessionDep) -> Response:
+    """End every session of the signed-in user, in every browser; then the sign-in page (coming back to
+    ``next``, when the form gives one)."""
     form = await submitted_form(request)
     if isinstance(form, Response):
         return form
+    user_id = signed_in_user_id(request)
+    if user_id is not None:
+        await end_sessions(session, user_id)
     sign_out_session(request)
-    return redirect("/sign-in")
+    next_url = safe_next(form.get("next"), default="")
+    return redirect("/sign-in?" + urlencode({"next": next_url}) if next_url else "/sign-in")

@@ -1,0 +1,218 @@
+"""Issue #12: signing out, a password change and archiving the member end every browser session of the
+user, not only the cookie of the browser that did it. Each test signs the same user in twice, in two
+browsers with cookie jars of their own, and checks the second one afterwards."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import httpx
+from itsdangerous import TimestampSigner
+
+from tests.auth.kit import csrf_of, sign_in
+from tests.factories import Tenants
+from tests.factories.workspace import TEST_PASSWORD
+from tests.web.browsers import SIGNED_OUT, can_sign_in, new_browser, post_form, signed_in
+
+NEW_PASSWORD = "a-brand-new-pass"
+
+
+class TestSignOutEndsEverySession:
+    async def test_signing_out_in_one_browser_signs_out_the_other(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        await sign_in(browser, ws.owner.email)
+        async with new_browser(app) as second:
+            await sign_in(second, ws.owner.email)
+            assert await signed_in(second)
+
+            response = await post_form(browser, "/settings/tokens", "/sign-out")
+
+            assert response.status_code == 303 and response.headers["location"] == "/sign-in"
+            assert not await signed_in(browser)
+            assert not await signed_in(second)
+            # The refused cookie is dropped, and signing in again works.
+            assert (await sign_in(second, ws.owner.email)).status_code == 303
+            assert await signed_in(second)
+
+    async def test_other_users_sessions_are_untouched(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        colleague = await ws.member()
+        await sign_in(browser, ws.owner.email)
+        async with new_browser(app) as second:
+            await sign_in(second, colleague.email)
+
+            await post_form(browser, "/settings/tokens", "/sign-out")
+
+            assert await signed_in(second)
+
+    async def test_sign_out_may_come_back_to_a_page(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
+        ws = await tenants.workspace()
+        await sign_in(browser, ws.owner.email)
+
+        response = await post_form(browser, "/settings/tokens", "/sign-out", next="/accept-invitation/abc")
+
+        assert response.headers["location"] == "/sign-in?next=%2Faccept-invitation%2Fabc"
+
+    async def test_a_cookie_without_a_session_version_is_refused(
+        self, tenants: Tenants, browser: httpx.AsyncClient
+    ) -> None:
+        """A session signed before versions existed (or missing one) counts as signed out."""
+        ws = await tenants.workspace()
+        payload = base64.b64encode(json.dumps({"user_id": ws.owner.user_id, "csrf": "x"}).encode())
+        cookie = TimestampSigner("test-secret-key").sign(payload).decode()
+        browser.cookies.set("worktally_session", cookie, domain="testserver")
+
+        response = await browser.get("/settings/tokens")
+
+        assert response.status_code == SIGNED_OUT
+
+
+class TestPasswordChangeOnTheSettingsPage:
+    async def test_ends_the_other_sessions_and_keeps_this_one(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member()
+        await sign_in(browser, member.email)
+        async with new_browser(app) as second:
+            await sign_in(second, member.email)
+
+            response = await post_form(
+                browser,
+                "/settings/tokens",
+                "/settings/password",
+                current_password=TEST_PASSWORD,
+                new_password=NEW_PASSWORD,
+                new_password_confirm=NEW_PASSWORD,
+            )
+
+            assert response.status_code == 200
+            assert "Your password has been changed" in response.text
+            assert await signed_in(browser)
+            assert not await signed_in(second)
+            assert not await can_sign_in(app, member.email, TEST_PASSWORD)
+            assert await can_sign_in(app, member.email, NEW_PASSWORD)
+
+    async def test_a_wrong_current_password_is_422_and_changes_nothing(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member()
+        await sign_in(browser, member.email)
+        async with new_browser(app) as second:
+            await sign_in(second, member.email)
+
+            response = await post_form(
+                browser,
+                "/settings/tokens",
+                "/settings/password",
+                current_password="not-my-password",
+                new_password=NEW_PASSWORD,
+                new_password_confirm=NEW_PASSWORD,
+            )
+
+            assert response.status_code == 422
+            assert "The current password is incorrect." in response.text
+            assert await signed_in(second)
+            assert await can_sign_in(app, member.email, TEST_PASSWORD)
+
+    async def test_a_short_or_mismatched_new_password_is_422(
+        self, tenants: Tenants, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        await sign_in(browser, ws.owner.email)
+
+        short = await post_form(
+            browser,
+            "/settings/tokens",
+            "/settings/password",
+            current_password=TEST_PASSWORD,
+            new_password="short",
+            new_password_confirm="short",
+        )
+        mismatched = await post_form(
+            browser,
+            "/settings/tokens",
+            "/settings/password",
+            current_password=TEST_PASSWORD,
+            new_password=NEW_PASSWORD,
+            new_password_confirm=NEW_PASSWORD + "x",
+        )
+
+        assert short.status_code == 422 and "at least 8 characters" in short.text
+        assert mismatched.status_code == 422 and "The new passwords do not match." in mismatched.text
+        assert await signed_in(browser)
+
+    async def test_without_the_csrf_token_is_403(self, tenants: Tenants, app: Any, browser: httpx.AsyncClient) -> None:
+        ws = await tenants.workspace()
+        await sign_in(browser, ws.owner.email)
+
+        response = await browser.post(
+            "/settings/password",
+            data={
+                "current_password": TEST_PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "new_password_confirm": NEW_PASSWORD,
+            },
+        )
+
+        assert response.status_code == 403
+        assert await can_sign_in(app, ws.owner.email, TEST_PASSWORD)
+
+    async def test_signed_out_it_goes_to_sign_in(self, browser: httpx.AsyncClient) -> None:
+        response = await post_form(browser, "/sign-in", "/settings/password", current_password="x")
+
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/sign-in")
+
+
+class TestArchivingEndsEverySession:
+    async def test_archived_members_browsers_are_signed_out(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member()
+        await sign_in(browser, member.email)
+        async with new_browser(app) as second:
+            await sign_in(second, member.email)
+            assert await signed_in(browser) and await signed_in(second)
+
+            response = await ws.owner.api.delete(f"/members/{member.user_id}")
+
+            assert response.status_code == 200
+            assert not await signed_in(browser)
+            assert not await signed_in(second)
+
+    async def test_a_refused_archive_ends_nothing(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member()
+        await sign_in(browser, ws.owner.email)
+
+        response = await member.api.delete(f"/members/{ws.owner.user_id}")
+
+        assert response.status_code == 403
+        assert response.json()["error"] == "role_forbidden"
+        assert await signed_in(browser)
+
+
+class TestTheCheckIsOnEveryPage:
+    async def test_a_form_posted_in_an_ended_session_is_refused(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        await sign_in(browser, ws.owner.email)
+        page = await browser.get("/settings/tokens")
+        async with new_browser(app) as second:
+            await sign_in(second, ws.owner.email)
+            await post_form(second, "/settings/tokens", "/sign-out")
+
+        # The old session's CSRF token no longer counts either: the session is gone.
+        response = await browser.post("/settings/tokens", data={"csrf_token": csrf_of(page.text), "name": "x"})
+
+        assert response.status_code == 403
