@@ -205,6 +205,27 @@ class TestTheInviteeJoinsBySigningIn:
         assert (await membership(first, user_id)).status == "inactive"  # type: ignore[union-attr]
 
 
+class TestAnArchivedInvitationCannotBeJoined:
+    async def test_archived_before_accepting_the_link_is_gone(
+        self, tenants: Tenants, browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        home = await tenants.workspace()
+        ws = await tenants.workspace()
+        _, token = await invite_by_api(ws.owner.api, caplog, home.owner.email)
+        archived = await ws.owner.api.delete(f"/members/{home.owner.user_id}")
+        assert archived.status_code == 200
+        await sign_in(browser, home.owner.email)
+
+        page = await browser.get(f"/accept-invitation/{token}")
+        joined = await browser.post(f"/accept-invitation/{token}", data={"csrf_token": csrf_of(page.text)})
+
+        assert joined.status_code == 404
+        assert "Invitation not found" in joined.text
+        row = await membership(ws, home.owner.user_id)
+        assert row is not None and row.status == "left"
+        assert (await browser.get(f"/accept-invitation/{token}")).status_code == 200  # not used up either
+
+
 class TestInvitationMailText:
     def test_an_existing_account_is_told_to_sign_in(self) -> None:
         from worktally.member.mail import InvitationMail, build_message

@@ -165,6 +165,23 @@ class TestPasswordChangeOnTheSettingsPage:
         assert response.status_code == 403
         assert await can_sign_in(app, ws.owner.email, TEST_PASSWORD)
 
+    async def test_guessing_the_current_password_is_rate_limited(
+        self, tenants: Tenants, limited: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        await sign_in(limited, ws.owner.email)  # the first of the address's 3 form posts this minute
+        page = await limited.get("/settings/tokens")
+        guess = {"csrf_token": csrf_of(page.text), "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
+        for attempt in ("guess-one", "guess-two"):
+            assert (
+                await limited.post("/settings/password", data={**guess, "current_password": attempt})
+            ).status_code == 422
+
+        response = await limited.post("/settings/password", data={**guess, "current_password": TEST_PASSWORD})
+
+        assert response.status_code == 429
+        assert "Too many" in response.text
+
     async def test_signed_out_it_goes_to_sign_in(self, browser: httpx.AsyncClient) -> None:
         response = await post_form(browser, "/sign-in", "/settings/password", current_password="x")
 
@@ -188,6 +205,24 @@ class TestArchivingEndsEverySession:
             assert response.status_code == 200
             assert not await signed_in(browser)
             assert not await signed_in(second)
+
+    async def test_withdrawing_an_invitation_signs_nobody_out(
+        self, tenants: Tenants, browser: httpx.AsyncClient
+    ) -> None:
+        """Another workspace invites, then archives, an account that never joined it: that account's
+        sessions are not that workspace's to end."""
+        home = await tenants.workspace()
+        other = await tenants.workspace()
+        await sign_in(browser, home.owner.email)
+        invited = await other.owner.api.post(
+            "/members",
+            json={"email": home.owner.email, "firstname": "A", "lastname": "B", "role": "Regular User"},
+        )
+
+        response = await other.owner.api.delete(f"/members/{invited.json()['data']['user_id']}")
+
+        assert response.status_code == 200
+        assert await signed_in(browser)
 
     async def test_a_refused_archive_ends_nothing(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()

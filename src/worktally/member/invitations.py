@@ -56,7 +56,7 @@ class InvitationRefused(Exception):
 
 SIGN_IN_REQUIRED = "sign_in_required"  # the account has a password: accept by signing in as it
 WRONG_ACCOUNT = "wrong_account"  # signed in as someone else than the invited account
-ALREADY_USED = "already_used"  # used (or expired) meanwhile
+ALREADY_USED = "already_used"  # used or expired meanwhile, or the membership was archived
 
 
 async def create_invitation(
@@ -139,7 +139,8 @@ async def _use(session: AsyncSession, invitation: PendingInvitation) -> None:
 
 
 async def _activate(session: AsyncSession, invitation: PendingInvitation) -> None:
-    await session.execute(
+    """The invited membership becomes active; one archived meanwhile cannot be joined any more."""
+    result = await session.execute(
         update(Membership)
         .where(
             Membership.workspace_id == invitation.workspace_id,
@@ -148,6 +149,8 @@ async def _activate(session: AsyncSession, invitation: PendingInvitation) -> Non
         )
         .values(status="active", activated_at=utc_now())
     )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvitationRefused(ALREADY_USED)
 
 
 async def accept(

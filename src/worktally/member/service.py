@@ -242,10 +242,12 @@ async def archive_member(
 ) -> MemberRead:
     """D12: status ``left``, data kept. The member loses this workspace at once (only active members
     get a principal); their tokens are revoked when no other workspace still has them active. Every
-    browser session of theirs ends (issue #12): they sign in again to reach the workspaces they keep."""
+    browser session of a member who had joined ends (issue #12): they sign in again to reach the
+    workspaces they keep."""
     membership = await _changeable(session, principal, member_id, allow_self=False, viewer=viewer)
     if membership.status == "left":
         raise MemberAlreadyArchivedError()
+    was_active = membership.status == "active"
     now = utc_now()
     membership.status = "left"
     membership.deleted_at = now
@@ -253,7 +255,9 @@ async def archive_member(
     await session.flush()
     if not await repository.has_active_membership(session, membership.user_id):
         await revoke_all_for_user(session, membership.user_id)
-    await end_sessions(session, membership.user_id)
+    if was_active:
+        # Not for an invitation never accepted: else any workspace could sign anybody out, by e-mail alone.
+        await end_sessions(session, membership.user_id)
 
     member = await get_member(session, principal, membership.user_id)
     await record_event(session, workspace_id=principal.workspace_id, type="member.archived", data=member)

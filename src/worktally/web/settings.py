@@ -28,6 +28,7 @@ from worktally.web.pages import (
     sign_out_session,
     signed_in_user_id,
     submitted_form,
+    throttle,
     valid_id,
 )
 
@@ -173,6 +174,8 @@ async def register_app(request: Request, session: SessionDep) -> Response:
 @router.post("/settings/password")
 async def change_password(request: Request, session: SessionDep) -> Response:
     """Change your password: every other browser session of yours ends; this one stays signed in."""
+    if (throttled := await throttle(request)) is not None:  # D8: it checks a password, like sign-in
+        return throttled
     form = await submitted_form(request)
     if isinstance(form, Response):
         return form
