@@ -59,18 +59,24 @@ class TestSignOutEndsEverySession:
 
         assert response.headers["location"] == "/sign-in?next=%2Faccept-invitation%2Fabc"
 
-    async def test_a_cookie_without_a_session_version_is_refused(
+    async def test_only_a_cookie_with_the_current_session_version_counts(
         self, tenants: Tenants, browser: httpx.AsyncClient
     ) -> None:
-        """A session signed before versions existed (or missing one) counts as signed out."""
-        ws = await tenants.workspace()
-        payload = base64.b64encode(json.dumps({"user_id": ws.owner.user_id, "csrf": "x"}).encode())
-        cookie = TimestampSigner("test-secret-key").sign(payload).decode()
-        browser.cookies.set("worktally_session", cookie, domain="testserver")
+        """Cookies signed with the app's key by hand: the current version passes (so the forging works),
+        one without a version (signed before versions existed) or with an old one does not."""
+        ws = await tenants.workspace()  # a new user: session version 0
 
-        response = await browser.get("/settings/tokens")
+        def cookie(session: dict[str, object]) -> str:
+            payload = base64.b64encode(json.dumps({"user_id": ws.owner.user_id, "csrf": "x", **session}).encode())
+            return TimestampSigner("test-secret-key").sign(payload).decode()
 
-        assert response.status_code == SIGNED_OUT
+        answers = []
+        for session in ({"sv": 0}, {}, {"sv": -1}, {"sv": True}):
+            browser.cookies.clear()
+            browser.cookies.set("worktally_session", cookie(session))
+            answers.append((await browser.get("/settings/tokens")).status_code)
+
+        assert answers == [200, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT]
 
 
 class TestPasswordChangeOnTheSettingsPage:
@@ -251,3 +257,20 @@ class TestTheCheckIsOnEveryPage:
         response = await browser.post("/settings/tokens", data={"csrf_token": csrf_of(page.text), "name": "x"})
 
         assert response.status_code == 403
+
+
+class TestWhenTheCheckCannotBeMade:
+    async def test_an_unreachable_database_is_a_503_not_a_session_let_through(self, tmp_path: Any) -> None:
+        from tests.conftest import make_settings
+        from worktally.main import create_app
+
+        broken = create_app(make_settings(f"sqlite:///{tmp_path}/missing-directory/db.sqlite3"))
+        payload = base64.b64encode(json.dumps({"user_id": 1, "sv": 0, "csrf": "x"}).encode())
+        async with broken.router.lifespan_context(broken), new_browser(broken) as http:
+            http.cookies.set("worktally_session", TimestampSigner("test-secret-key").sign(payload).decode())
+
+            response = await http.get("/settings/tokens")
+
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert "1970" not in response.headers.get("set-cookie", "")  # the cookie is kept, not cleared
