@@ -6,6 +6,11 @@ request (``TransactionalRoute``) and the error envelope of D2 documented for eac
 ``create_app`` adds those routes to the app as they are, without nesting routers, and puts a ``RouteIndex``
 in front of them: a request is matched only against the operations of its own resource (``/api/v2/projects/…``
 against the projects routes), not against all ninety in turn (a measured ~30 % of a small request's time).
+
+A path that exists with other methods only is answered by the index too: 405 with an ``Allow`` header naming
+every method the path accepts (D2). Starlette's own fallback would name only the methods of the first route
+whose path matches (each method of a path is a route of its own), so ``PATCH /projects/1`` said ``Allow: GET``.
+Only requests that match no operation pay for that lookup.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.datastructures import URLPath
+from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
@@ -47,6 +53,31 @@ def api_router(prefix: str = "", *, tags: list[str]) -> APIRouter:
     )
 
 
+# The order the methods of an ``Allow`` header are listed in.
+_METHOD_ORDER = {"GET": 0, "HEAD": 1, "POST": 2, "PUT": 3, "PATCH": 4, "DELETE": 5, "OPTIONS": 6}
+
+
+def allow_header(methods: Iterable[str]) -> str:
+    """``GET, PUT, DELETE``: the methods in their usual order."""
+    return ", ".join(sorted(set(methods), key=lambda method: (_METHOD_ORDER.get(method, 99), method)))
+
+
+class MethodNotAllowed(BaseRoute):
+    """What the index hands a request whose path exists, but not with its method: 405 and ``Allow`` (D2)."""
+
+    def __init__(self, methods: Iterable[str]) -> None:
+        self.allow = allow_header(methods)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:  # pragma: no cover - only ever chosen by the index
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise HTTPException(status_code=405, headers={"Allow": self.allow})
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)
+
+
 def _resource(path: str) -> str:
     """``/api/v2/projects/12`` → ``projects``; ``""`` outside the API."""
     if not path.startswith(API_PREFIX + "/"):
@@ -58,16 +89,20 @@ class RouteIndex(BaseRoute):
     """Matches an API request against only the routes that can serve its resource and method.
 
     Within a bucket the routes keep their declared order, so the first full match is the one a plain scan
-    would find. Anything it cannot place (another method, a path it does not know) falls through to the
-    app's ordinary routing, which answers 404 or 405 as before.
+    would find. A path of a known resource that no route serves with the request's method is answered 405
+    with every method the path's routes accept (``MethodNotAllowed``); anything else it cannot place (a path
+    it does not know, outside the API) falls through to the app's ordinary routing, which answers 404.
     """
 
     def __init__(self, routes: Iterable[APIRoute]) -> None:
         self._buckets: dict[tuple[str, str], list[APIRoute]] = {}
+        self._by_resource: dict[str, list[APIRoute]] = {}
+        self._not_allowed: dict[frozenset[str], MethodNotAllowed] = {}
         for route in routes:
             resource = _resource(route.path)
             if not resource or "{" in resource:
                 raise ValueError(f"{route.path}: API routes must start with a literal resource under {API_PREFIX}")
+            self._by_resource.setdefault(resource, []).append(route)
             for method in route.methods or ():
                 self._buckets.setdefault((method, resource), []).append(route)
 
@@ -78,15 +113,30 @@ class RouteIndex(BaseRoute):
         root_path: str = scope.get("root_path", "")
         if root_path and path.startswith(root_path):  # as Starlette's routes see it behind a mounted prefix
             path = path[len(root_path) :]
-        candidates: Sequence[APIRoute] = self._buckets.get((scope["method"], _resource(path)), ())
+        resource = _resource(path)
+        candidates: Sequence[APIRoute] = self._buckets.get((scope["method"], resource), ())
         for route in candidates:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return Match.FULL, child_scope
-        return Match.NONE, {}
+        return self._other_methods(resource, path)
+
+    def _other_methods(self, resource: str, path: str) -> tuple[Match, Scope]:
+        """405 for a path that the resource's routes serve with other methods only (D2); else no match."""
+        methods: set[str] = set()
+        for route in self._by_resource.get(resource, ()):
+            if route.path_regex.match(path):
+                methods.update(route.methods or ())
+        if not methods:
+            return Match.NONE, {}
+        key = frozenset(methods)
+        not_allowed = self._not_allowed.get(key)
+        if not_allowed is None:
+            not_allowed = self._not_allowed[key] = MethodNotAllowed(key)
+        return Match.FULL, {"route": not_allowed}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route: APIRoute = scope["route"]  # set by APIRoute.matches
+        route: APIRoute | MethodNotAllowed = scope["route"]  # set by APIRoute.matches, or by _other_methods
         await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
