@@ -185,8 +185,10 @@ class TestSubmitTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet submitted successfully"
-        assert response.json()["data"]["status"] == "submitted"
-        assert response.json()["data"]["submitted_on"] == "2026-02-03T12:00:00.000000Z"
+        assert response.json()["data"] is None  # D10: read it with GET /timesheets
+        after = await timesheet(b)
+        assert after["status"] == "submitted"
+        assert after["submitted_on"] == "2026-02-03T12:00:00.000000Z"
 
     async def test_submitting_twice_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -215,6 +217,8 @@ class TestSubmitTimesheet:
         response = await b.ws.owner.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
         assert response.status_code == 200
+        assert response.json()["data"] is None
+        assert (await timesheet(b))["status"] == "submitted"
 
     async def test_another_workspaces_timesheet_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -251,7 +255,8 @@ class TestUnsubmitTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet unsubmitted successfully"
-        assert response.json()["data"]["status"] == "pending"
+        assert response.json()["data"] is None
+        assert (await timesheet(b))["status"] == "pending"
 
     async def test_a_pending_timesheet_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -305,9 +310,11 @@ class TestApproveTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet approved successfully"
-        assert response.json()["data"]["status"] == "approved"
-        assert response.json()["data"]["approved_by"] == b.ws.owner.user_id
-        assert response.json()["data"]["updated_by"] == b.ws.owner.user_id
+        assert response.json()["data"] is None
+        after = await timesheet(b)
+        assert after["status"] == "approved"
+        assert after["approved_by"] == b.ws.owner.user_id
+        assert after["updated_by"] == b.ws.owner.user_id
 
     async def test_a_pending_timesheet_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -372,8 +379,10 @@ class TestRejectTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet rejected successfully"
-        assert response.json()["data"]["status"] == "rejected"
-        assert response.json()["data"]["reject_reason"] == "Please correct the hours for Monday"
+        assert response.json()["data"] is None
+        after = await timesheet(b)
+        assert after["status"] == "rejected"
+        assert after["reject_reason"] == "Please correct the hours for Monday"
 
     async def test_reason_is_required(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -391,7 +400,8 @@ class TestRejectTimesheet:
 
         response = await b.member.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
-        assert response.json()["data"]["status"] == "submitted"
+        assert response.status_code == 200
+        assert (await timesheet(b))["status"] == "submitted"
 
     async def test_member_may_not_reject(self, tenants: Tenants) -> None:
         b = await booked(tenants)
