@@ -116,6 +116,17 @@ class TestCreateTimeEntry:
         assert response.status_code == 201
         assert response.json()["saved_minutes"] == 60
 
+    async def test_notes_with_a_nul_are_422_on_either_database(self, tenants: Tenants) -> None:
+        # PostgreSQL cannot store NUL and SQLite would: refused as a field error on both.
+        b = await booked(tenants)
+
+        response = await b.add("2026-01-29", "09:00", "10:00", notes="before\x00after")
+
+        assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
+        assert response.json()["errors"]["notes"] == ["The value must not contain NUL characters."]
+        assert await b.day("2026-01-29") == []
+
     async def test_rejects_end_before_start(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
@@ -370,6 +381,18 @@ class TestUpdateTimeEntry:
 
         [entry] = await b.day("2026-01-29")
         assert (entry["start_time"][11:16], entry["end_time"][11:16]) == ("09:00", "12:00")
+
+    async def test_notes_with_a_nul_are_422_and_the_entry_is_unchanged(self, tenants: Tenants) -> None:
+        b = await booked(tenants)
+        created = (await b.add("2026-01-29", "09:00", "10:00", notes="Kept")).json()["data"]
+
+        response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"notes": "x\x00"})
+
+        assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
+        assert list(response.json()["errors"]) == ["notes"]
+        [entry] = await b.day("2026-01-29")
+        assert entry["activity_description"] == "Kept"
 
     async def test_moves_to_another_date(self, tenants: Tenants) -> None:
         b = await booked(tenants)

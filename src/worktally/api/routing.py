@@ -78,6 +78,19 @@ class MethodNotAllowed(BaseRoute):
         raise NoMatchFound(name, path_params)
 
 
+class NotFound(BaseRoute):
+    """What the index hands a request for an API path that no resource can have (a NUL in an id): 404."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:  # pragma: no cover - only ever chosen by the index
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise HTTPException(status_code=404)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)
+
+
 def _resource(path: str) -> str:
     """``/api/v2/projects/12`` → ``projects``; ``""`` outside the API."""
     if not path.startswith(API_PREFIX + "/"):
@@ -98,6 +111,7 @@ class RouteIndex(BaseRoute):
         self._buckets: dict[tuple[str, str], list[APIRoute]] = {}
         self._by_resource: dict[str, list[APIRoute]] = {}
         self._not_allowed: dict[frozenset[str], MethodNotAllowed] = {}
+        self._not_found = NotFound()
         for route in routes:
             resource = _resource(route.path)
             if not resource or "{" in resource:
@@ -114,6 +128,9 @@ class RouteIndex(BaseRoute):
         if root_path and path.startswith(root_path):  # as Starlette's routes see it behind a mounted prefix
             path = path[len(root_path) :]
         resource = _resource(path)
+        if "\x00" in path and resource:
+            # No id has a NUL: 404 on either database (PostgreSQL could not even compare it, SQLite finds no row).
+            return Match.FULL, {"route": self._not_found}
         candidates: Sequence[APIRoute] = self._buckets.get((scope["method"], resource), ())
         for route in candidates:
             match, child_scope = route.matches(scope)
@@ -136,7 +153,7 @@ class RouteIndex(BaseRoute):
         return Match.FULL, {"route": not_allowed}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route: APIRoute | MethodNotAllowed = scope["route"]  # set by APIRoute.matches, or by _other_methods
+        route: APIRoute | MethodNotAllowed | NotFound = scope["route"]  # set by APIRoute.matches, or by _other_methods
         await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
