@@ -10,12 +10,16 @@ against the projects routes), not against all ninety in turn (a measured ~30 % o
 A path that exists with other methods only is answered by the index too: 405 with an ``Allow`` header naming
 every method the path accepts (D2). Starlette's own fallback would name only the methods of the first route
 whose path matches (each method of a path is a route of its own), so ``PATCH /projects/1`` said ``Allow: GET``.
-Only requests that match no operation pay for that lookup.
+A literal segment wins over a parameter, left to right, as the document reads: ``/expenses/categories`` is the
+categories collection (GET, POST), so ``PUT /expenses/categories`` is 405, not an update of an expense whose
+id is "categories". Only requests that match no operation, or a template another one shadows, pay for that.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter
@@ -91,6 +95,31 @@ class NotFound(BaseRoute):
         raise NoMatchFound(name, path_params)
 
 
+@dataclass(eq=False)
+class _Template:
+    """One path template of the API and the routes (one per method) that serve it."""
+
+    path: str
+    regex: re.Pattern[str]
+    routes: dict[str, APIRoute] = field(default_factory=dict)
+
+    @property
+    def segments(self) -> list[str]:
+        return self.path[len(API_PREFIX) + 1 :].split("/")
+
+    @property
+    def specificity(self) -> tuple[int, ...]:
+        """Smaller is more specific: a literal segment (0) wins over a parameter (1), left to right."""
+        return tuple(1 if "{" in segment else 0 for segment in self.segments)
+
+    def overlaps(self, other: _Template) -> bool:
+        """Some concrete path fits both templates."""
+        mine, theirs = self.segments, other.segments
+        return len(mine) == len(theirs) and all(
+            a == b or "{" in a or "{" in b for a, b in zip(mine, theirs, strict=True)
+        )
+
+
 def _resource(path: str) -> str:
     """``/api/v2/projects/12`` → ``projects``; ``""`` outside the API."""
     if not path.startswith(API_PREFIX + "/"):
@@ -102,23 +131,40 @@ class RouteIndex(BaseRoute):
     """Matches an API request against only the routes that can serve its resource and method.
 
     Within a bucket the routes keep their declared order, so the first full match is the one a plain scan
-    would find. A path of a known resource that no route serves with the request's method is answered 405
-    with every method the path's routes accept (``MethodNotAllowed``); anything else it cannot place (a path
-    it does not know, outside the API) falls through to the app's ordinary routing, which answers 404.
+    would find, unless a more specific template fits the path too (a literal where the match has a
+    parameter): that template serves it. A path of a known resource that no route serves with the request's
+    method is answered 405 with the methods of its most specific template (``MethodNotAllowed``); anything
+    else it cannot place (a path it does not know, outside the API) falls through to the app's ordinary
+    routing, which answers 404.
     """
 
     def __init__(self, routes: Iterable[APIRoute]) -> None:
         self._buckets: dict[tuple[str, str], list[APIRoute]] = {}
-        self._by_resource: dict[str, list[APIRoute]] = {}
-        self._not_allowed: dict[frozenset[str], MethodNotAllowed] = {}
-        self._not_found = NotFound()
+        templates: dict[str, _Template] = {}
         for route in routes:
             resource = _resource(route.path)
             if not resource or "{" in resource:
                 raise ValueError(f"{route.path}: API routes must start with a literal resource under {API_PREFIX}")
-            self._by_resource.setdefault(resource, []).append(route)
+            template = templates.setdefault(route.path, _Template(route.path, route.path_regex))
             for method in route.methods or ():
                 self._buckets.setdefault((method, resource), []).append(route)
+                template.routes.setdefault(method, route)
+        # Per resource, the most specific template first; per template, the more specific ones that overlap it.
+        self._templates: dict[str, list[_Template]] = {}
+        for template in sorted(templates.values(), key=lambda t: t.specificity):
+            self._templates.setdefault(_resource(template.path), []).append(template)
+        self._shadowed_by: dict[str, tuple[_Template, ...]] = {}
+        for group in self._templates.values():
+            for template in group:
+                shadows = tuple(
+                    other for other in group if other.specificity < template.specificity and other.overlaps(template)
+                )
+                if shadows:
+                    self._shadowed_by[template.path] = shadows
+        self._not_allowed: dict[str, MethodNotAllowed] = {
+            t.path: MethodNotAllowed(t.routes) for t in templates.values()
+        }
+        self._not_found = NotFound()
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
@@ -135,25 +181,26 @@ class RouteIndex(BaseRoute):
         for route in candidates:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
+                shadows = self._shadowed_by.get(route.path)  # empty for all but a few templates
+                if shadows:
+                    for template in shadows:
+                        if template.regex.match(path):
+                            return self._serve(template, scope)
                 return Match.FULL, child_scope
-        return self._other_methods(resource, path)
+        for template in self._templates.get(resource, ()):
+            if template.regex.match(path):
+                return self._serve(template, scope)
+        return Match.NONE, {}
 
-    def _other_methods(self, resource: str, path: str) -> tuple[Match, Scope]:
-        """405 for a path that the resource's routes serve with other methods only (D2); else no match."""
-        methods: set[str] = set()
-        for route in self._by_resource.get(resource, ()):
-            if route.path_regex.match(path):
-                methods.update(route.methods or ())
-        if not methods:
-            return Match.NONE, {}
-        key = frozenset(methods)
-        not_allowed = self._not_allowed.get(key)
-        if not_allowed is None:
-            not_allowed = self._not_allowed[key] = MethodNotAllowed(key)
-        return Match.FULL, {"route": not_allowed}
+    def _serve(self, template: _Template, scope: Scope) -> tuple[Match, Scope]:
+        """The template's route for the request's method; else 405 naming the template's methods (D2)."""
+        route = template.routes.get(scope["method"])
+        if route is not None:
+            return route.matches(scope)
+        return Match.FULL, {"route": self._not_allowed[template.path]}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route: APIRoute | MethodNotAllowed | NotFound = scope["route"]  # set by APIRoute.matches, or by _other_methods
+        route: APIRoute | MethodNotAllowed | NotFound = scope["route"]  # set by APIRoute.matches, or by _serve
         await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
