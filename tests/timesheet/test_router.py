@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -73,6 +73,25 @@ class TestListTimesheets:
         users = sorted(t["user_id"] for t in response.json()["data"])
         assert users == sorted([b.ws.owner.user_id, b.member.user_id])
         assert all(t["total_minutes"] == 0 for t in response.json()["data"])
+
+    async def test_a_long_range_is_created_once_and_in_full(
+        self, tenants: Tenants, frozen: Callable[[datetime], None]
+    ) -> None:
+        # 1,414 weeks from Monday 2000-01-03 to the week of 2026-02-03: one request (schemathesis found this
+        # taking over ten seconds on PostgreSQL with a savepoint and an INSERT per week).
+        b = await booked(tenants)
+        frozen(NOW)
+        params = {"date_from": "2000-01-03", "user_id": b.member.user_id, "per_page": 1}
+        weeks = (date(2026, 2, 2) - date(2000, 1, 3)).days // 7 + 1
+
+        first = await b.ws.owner.api.get("/timesheets", params=params)
+        again = await b.ws.owner.api.get("/timesheets", params={**params, "order_by": "desc"})
+
+        assert first.status_code == 200
+        assert first.json()["meta"]["pagination"]["total"] == weeks
+        assert again.json()["meta"]["pagination"]["total"] == weeks
+        assert first.json()["data"][0]["date_from"] == "2000-01-03"
+        assert again.json()["data"][0]["date_from"] == "2026-02-02"
 
     async def test_future_periods_are_not_created_ahead(
         self, tenants: Tenants, frozen: Callable[[datetime], None]
