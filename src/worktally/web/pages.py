@@ -172,10 +172,7 @@ async def read_form(request: Request) -> Form | None:
         data = await request.form()
     except (HTTPException, MultiPartException, UnicodeDecodeError, ValueError):
         return None
-    items = tuple((key, value) for key, value in data.multi_items() if not isinstance(value, UploadFile))
-    if any("\x00" in key or "\x00" in value for key, value in items):
-        return None  # D2: PostgreSQL cannot store NUL and SQLite would; refused on both, before anything is read
-    return Form(items)
+    return Form(tuple((key, value) for key, value in data.multi_items() if not isinstance(value, UploadFile)))
 
 
 def bad_form(request: Request) -> HTMLResponse:
