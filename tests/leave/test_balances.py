@@ -85,6 +85,32 @@ class TestListLeaveBalances:
         ]
         assert balance["total_balance"] == "6.5 days"
 
+    async def test_the_catalogues_half_days_use_a_day_and_a_half_once_approved(self, tenants: Tenants) -> None:
+        # D10: leave_period 1 from Tue 2026-02-10 to Thu 2026-02-12: 1.5 days of balance.
+        ws = await tenants.workspace()
+        member = await ws.member()
+        policy = await make_policy(ws, allowance=10)
+        leave = await request_leave(member, policy["id"], "2026-02-10", "2026-02-12", leave_period=1)
+        before = (await member.api.get("/leaves/balances", params=RANGE_2026)).json()["data"][0]
+
+        await approve(ws, leave["id"])
+
+        after = (await member.api.get("/leaves/balances", params=RANGE_2026)).json()["data"][0]
+        assert before["leave_information"][0]["balance"] == "10 days"  # D10: pending is not deducted
+        info = after["leave_information"][0]
+        assert (info["used"], info["balance_value"], info["balance"]) == (1.5, 8.5, "8.5 days")
+
+    async def test_hour_based_half_days_use_half_the_policy_hours_each(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, name="Appointments", unit="hours", hours_per_day=8, allowance=40)
+        leave = await request_leave(ws.owner, policy["id"], "2026-02-10", "2026-02-12", leave_period=2)
+        await approve(ws, leave["id"])
+
+        response = await ws.owner.api.get("/leaves/balances", params=RANGE_2026)
+
+        info = response.json()["data"][0]["leave_information"][0]
+        assert (info["used"], info["balance"]) == (12, "28 hours")
+
     async def test_pending_leave_is_not_deducted(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
         policy = await make_policy(ws, allowance=10)

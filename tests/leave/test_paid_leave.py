@@ -51,6 +51,30 @@ class TestApprovePaidLeave:
         [entry] = await leave_entries(ws, leave["id"])
         assert (entry.started_at, entry.ended_at) == (utc(10, 13), utc(10, 17))
 
+    async def test_a_range_of_first_halves_is_a_morning_entry_each_working_day(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, hours_per_day=8)
+        leave = await request_leave(ws.owner, policy["id"], "2026-02-10", "2026-02-12", leave_period=1)
+
+        await approve(ws, leave["id"])
+
+        entries = await leave_entries(ws, leave["id"])
+        assert [(e.started_at, e.ended_at) for e in entries] == [
+            (utc(10, 9), utc(10, 13)),
+            (utc(11, 9), utc(11, 13)),
+            (utc(12, 9), utc(12, 13)),
+        ]
+
+    async def test_an_hour_based_second_half_starts_after_the_first_half(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, unit="hours", hours_per_day=8, allowance=40)
+        leave = await request_leave(ws.owner, policy["id"], "2026-02-10", "2026-02-11", leave_period=2)
+
+        await approve(ws, leave["id"])
+
+        entries = await leave_entries(ws, leave["id"])
+        assert [(e.started_at, e.ended_at) for e in entries] == [(utc(10, 13), utc(10, 17)), (utc(11, 13), utc(11, 17))]
+
     async def test_an_hour_based_request_is_recorded_at_its_times(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
         policy = await make_policy(ws, unit="hours", allowance=40)

@@ -180,16 +180,101 @@ class TestRequestLeave:
         assert data["total"] == {"days": 0.5, "hours": 4}
         assert data["leave_period"] == 1
 
-    async def test_a_half_day_must_be_a_single_day(self, tenants: Tenants) -> None:
+    async def test_the_catalogues_own_request_is_three_half_days(self, tenants: Tenants) -> None:
+        # D10: the seed's example, leave_period 1 from Tue 2026-02-10 to Thu 2026-02-12.
         ws = await tenants.workspace()
-        policy = await make_policy(ws)
+        member = await ws.member()
+        policy = await make_policy(ws, hours_per_day=8)
 
         response = await ws.owner.api.post(
-            "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-11", "leave_period": 2}
+            "/leaves",
+            json={
+                "workspace_id": ws.id,
+                "policy_id": policy["id"],
+                "start": "2026-02-10",
+                "end": "2026-02-12",
+                "user_id": member.user_id,
+                "reason": "I will be out of office for the next 2 days",
+                "leave_period": 1,
+            },
+        )
+
+        assert response.status_code == 201, response.text
+        data = response.json()["data"]
+        assert data["total"] == {"days": 1.5, "hours": 12}
+        assert data["leave_period"] == 1
+        assert (data["start_date"], data["end_date"]) == ("2026-02-10", "2026-02-12")
+
+    async def test_a_half_day_range_skips_the_weekend(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, hours_per_day=8)
+
+        data = await request_leave(ws.owner, policy["id"], "2026-02-13", "2026-02-16", leave_period=2)
+
+        assert data["total"] == {"days": 1, "hours": 8}
+
+    async def test_first_halves_and_second_halves_of_a_range_do_not_overlap(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws)
+        await request_leave(ws.owner, policy["id"], "2026-02-10", "2026-02-12", leave_period=1)
+
+        second = await request_leave(ws.owner, policy["id"], "2026-02-11", "2026-02-11", leave_period=2)
+        full = await ws.owner.api.post(
+            "/leaves", json={"policy_id": policy["id"], "start": "2026-02-12", "end": "2026-02-13"}
+        )
+
+        assert second["total"]["days"] == 0.5
+        assert full.status_code == 409
+        assert full.json()["error"] == "leave_overlap"
+
+    async def test_an_hour_based_half_day_range_is_half_the_policy_hours_a_day(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, unit="hours", hours_per_day=8, allowance=40)
+
+        data = await request_leave(ws.owner, policy["id"], "2026-02-10", "2026-02-12", leave_period=1)
+
+        assert data["total"] == {"days": 1.5, "hours": 12}
+        assert data["leave_period"] == 1
+        assert data["start_time"] is None
+
+    async def test_an_hour_based_half_day_with_times_is_422(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, unit="hours", allowance=40)
+
+        response = await ws.owner.api.post(
+            "/leaves",
+            json={
+                "policy_id": policy["id"],
+                "start": "2026-02-10",
+                "end": "2026-02-10",
+                "leave_period": 1,
+                "start_time": "09:00",
+                "end_time": "11:00",
+            },
         )
 
         assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
         assert "leave_period" in response.json()["errors"]
+
+    async def test_pending_half_days_count_against_the_balance(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        policy = await make_policy(ws, allowance=2)
+        await request_leave(ws.owner, policy["id"], "2026-02-10", "2026-02-12", leave_period=1)
+
+        response = await ws.owner.api.post(
+            "/leaves", json={"policy_id": policy["id"], "start": "2026-02-16", "end": "2026-02-16"}
+        )
+        half = await ws.owner.api.post(
+            "/leaves", json={"policy_id": policy["id"], "start": "2026-02-16", "end": "2026-02-16", "leave_period": 2}
+        )
+
+        assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
+        assert response.json()["errors"]["policy_id"] == [
+            "The request exceeds the Vacation balance for 2026: 0.5 days left, 1 day requested."
+        ]
+        assert half.status_code == 201
 
     async def test_a_request_across_a_weekend_counts_working_days_only(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

@@ -19,7 +19,6 @@ def day_shape(**overrides: object) -> rules.LeaveShape:
     values: dict[str, object] = {
         "unit": rules.DAYS,
         "policy_hours_per_day": Decimal(8),
-        "single_day": True,
         "leave_period": 0,
         "start_time": None,
         "end_time": None,
@@ -63,11 +62,27 @@ class TestShapeOf:
     def test_a_half_day_uses_half_a_day(self) -> None:
         assert day_shape(leave_period=1) == rules.LeaveShape(Decimal("0.5"), Decimal("4.00"))
 
-    def test_a_half_day_must_be_a_single_day(self) -> None:
-        with pytest.raises(ValidationError) as caught:
-            day_shape(leave_period=2, single_day=False)
+    def test_the_catalogues_three_first_halves_use_a_day_and_a_half(self) -> None:
+        # D10: POST /leaves {"start": "2026-02-10", "end": "2026-02-12", "leave_period": 1}, Tue..Thu.
+        days = rules.working_days(date(2026, 2, 10), date(2026, 2, 12), WEEKEND, set())
+        shape = day_shape(leave_period=1)
 
-        assert caught.value.errors is not None and "leave_period" in caught.value.errors
+        used = rules.use_by_year(rules.DAYS, days, shape)
+
+        assert used == {2026: Decimal("1.5")}
+        assert shape.hours * len(days) == Decimal("12.00")
+
+    def test_an_hour_based_half_day_is_half_the_policy_hours(self) -> None:
+        shape = day_shape(unit=rules.HOURS, leave_period=2, policy_hours_per_day=Decimal("7.5"))
+
+        assert shape == rules.LeaveShape(Decimal("0.5"), Decimal("3.75"))
+
+    def test_an_hour_based_half_day_gives_no_times_or_hours(self) -> None:
+        for extra in ({"start_time": "09:00", "end_time": "11:00"}, {"hours_per_day": Decimal(2)}):
+            with pytest.raises(ValidationError) as caught:
+                day_shape(unit=rules.HOURS, leave_period=1, **extra)
+
+            assert caught.value.errors is not None and "leave_period" in caught.value.errors
 
     def test_an_hour_based_request_counts_its_times(self) -> None:
         shape = day_shape(unit=rules.HOURS, start_time="09:00", end_time="13:30")
@@ -109,6 +124,12 @@ class TestClaims:
         assert rules.claims_overlap(
             rules.claim_of(rules.DAYS, 0, None, None), rules.claim_of(rules.DAYS, 2, None, None)
         )
+
+    def test_an_hour_based_half_day_claims_its_half(self) -> None:
+        first = rules.claim_of(rules.HOURS, 1, None, None)
+
+        assert first == (0, rules.MINUTES_PER_DAY // 2)
+        assert not rules.claims_overlap(first, rules.claim_of(rules.HOURS, 2, None, None))
 
     def test_disjoint_hours_do_not_overlap(self) -> None:
         morning = rules.claim_of(rules.HOURS, 0, "09:00", "11:00")

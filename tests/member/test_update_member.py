@@ -110,6 +110,32 @@ class TestUpdateMember:
         assert payload["data"]["id"] == member.user_id
         assert payload["data"]["title"] == "Lead"
 
+    async def test_only_iana_time_zones_are_accepted(self, tenants: Tenants) -> None:
+        # D9: zoneinfo would load these from the host's /usr/share/zoneinfo, but none is an IANA zone.
+        ws = await tenants.workspace()
+        member = await ws.member()
+
+        for name in ("localtime", "posixrules", "Factory", "posix/Europe/Oslo", "right/UTC", "europe/oslo"):
+            response = await ws.owner.api.put(f"/members/{member.user_id}", json={"timezone": name})
+
+            assert response.status_code == 422, name
+            assert response.json()["error"] == "validation_failed"
+            assert response.json()["errors"]["timezone"] == [
+                "The timezone must be a valid IANA time zone, such as America/New_York."
+            ]
+        shown = await ws.owner.api.get(f"/members/{member.user_id}")
+        assert shown.json()["data"]["timezone"] == "UTC"  # the workspace's, unchanged
+
+    async def test_iana_names_of_every_kind_are_accepted(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member()
+
+        for name in ("UTC", "Etc/GMT+5", "America/Argentina/Buenos_Aires", "Asia/Kolkata", "EST5EDT"):
+            response = await ws.owner.api.put(f"/members/{member.user_id}", json={"timezone": name})
+
+            assert response.status_code == 200, name
+            assert response.json()["data"]["timezone"] == name
+
     async def test_invalid_fields_are_422_per_field(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
         member = await ws.member()

@@ -43,11 +43,11 @@ def test_every_operation_is_reached_through_the_index_as_by_a_scan(app: Any) -> 
             assert child["route"] is _scan(routes, scope), f"{method} {route.path}"
 
 
-def test_the_index_leaves_other_paths_and_methods_to_the_router(app: Any) -> None:
+def test_the_index_leaves_unknown_paths_to_the_router(app: Any) -> None:
     [index] = [r for r in app.routes if isinstance(r, RouteIndex)]
     for method, path in [
-        ("PATCH", "/api/v2/projects/1"),  # a known path, another method: the router answers 405
         ("GET", "/api/v2/no-such-thing"),
+        ("GET", "/api/v2/projects/1/no-such-thing"),
         ("GET", "/api/v2/openapi.json"),
         ("GET", "/oauth/authorize"),
     ]:
@@ -55,8 +55,92 @@ def test_the_index_leaves_other_paths_and_methods_to_the_router(app: Any) -> Non
 
 
 async def test_wrong_method_and_unknown_path_keep_their_status(client: httpx.AsyncClient) -> None:
-    assert (await client.patch("/api/v2/projects/1")).status_code == 405
-    assert (await client.get("/api/v2/no-such-thing")).status_code == 404
+    wrong_method = await client.patch("/api/v2/projects/1")
+    unknown = await client.get("/api/v2/no-such-thing")
+
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["error"] == "http_405"
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == "http_404"
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _accepted_methods(document: dict[str, Any]) -> dict[str, set[str]]:
+    """Every API path template of the document → the methods it declares."""
+    return {
+        path: {method.upper() for method in item}
+        for path, item in document["paths"].items()
+        if path.startswith(API_PREFIX + "/") and path != f"{API_PREFIX}/openapi.json"
+    }
+
+
+def _methods_of(accepted: dict[str, set[str]], path: str) -> set[str]:
+    """The methods of the most specific template that fits ``path``: a literal segment wins, left to right."""
+    fitting = [
+        template for template in accepted if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path)
+    ]
+    best = min(fitting, key=lambda t: tuple(1 if "{" in segment else 0 for segment in t.split("/")))
+    return accepted[best]
+
+
+async def test_a_405_allows_exactly_the_methods_of_its_path(client: httpx.AsyncClient, app: Any) -> None:
+    """D2: for every path template and every method it does not accept, 405 with ``Allow`` = what it does."""
+    accepted = _accepted_methods(app.openapi())
+    checked = 0
+
+    for template, methods in accepted.items():
+        path = re.sub(r"\{[^}]+\}", "7", template)
+        assert _methods_of(accepted, path) == methods, template
+        for method in set(_METHODS) - methods:
+            response = await client.request(method, path)
+
+            assert response.status_code == 405, f"{method} {template}"
+            allowed = {m.strip() for m in response.headers["allow"].split(",")}
+            assert allowed == methods, f"{method} {template}: Allow {response.headers['allow']}"
+            if method != "HEAD":
+                assert response.json()["error"] == "http_405", f"{method} {template}"
+            checked += 1
+
+    assert len(accepted) >= 55
+    assert checked >= 5 * len(accepted)
+
+
+async def test_a_literal_path_is_not_read_as_an_id(client: httpx.AsyncClient) -> None:
+    # /expenses/categories is the categories collection, not the expense whose id would be "categories".
+    for method in ("PUT", "DELETE"):
+        response = await client.request(method, "/api/v2/expenses/categories")
+
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "GET, POST"
+        assert response.json()["error"] == "http_405"
+
+
+async def test_allow_lists_methods_in_the_usual_order(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/projects/1")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, PUT, DELETE"
+    assert response.json()["error"] == "http_405"
+
+
+async def test_a_path_two_templates_fit_allows_the_methods_of_the_more_literal(client: httpx.AsyncClient) -> None:
+    # /leaves/policies/approve fits PUT|DELETE /leaves/policies/{policyId} and PUT /leaves/{id}/approve.
+    response = await client.get("/api/v2/leaves/policies/approve")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "PUT, DELETE"
+    assert response.json()["error"] == "http_405"
+
+
+async def test_a_wrong_method_is_405_before_authentication(client: httpx.AsyncClient) -> None:
+    # The method is wrong whoever asks: no token is needed to learn what a path accepts.
+    response = await client.delete("/api/v2/timesheets", params={"workspace_id": 1})
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert response.json()["error"] == "http_405"
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,23 @@
 The document is loaded from the ASGI app itself (``/api/v2/openapi.json``), so every route that exists
 when the suite runs is covered. Requests carry an owner's token and the owner's workspace (a demo
 workspace, so lists have rows), and half of the cases for an operation with path parameters use ids that
-exist there. Checks: no 5xx (D2) and every response matches its documented schema.
-Operations are ordered reads, creates, updates, deletes, so that deletes do not empty the workspace first.
+exist there. Operations are ordered reads, creates, updates, deletes, so that deletes do not empty the
+workspace first.
+
+Two runs per operation:
+- generated cases (hypothesis, positive and negative): no 5xx (D2), every response matches its schema;
+- schemathesis's coverage phase (boundary values, missing and duplicate parameters, wrong content types
+  and every HTTP method the path does not declare): no 5xx, and a 405 carries ``Allow`` with exactly the
+  methods of its path (schemathesis's ``unsupported_method``, ``allow_header_conformance`` for OPTIONS,
+  and ``allow_header_is_exact`` here, which compares the whole set for every 405).
+
+``-s`` prints how many operations and cases each run sent, by status class.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +31,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.meta import CoveragePhaseData
 from schemathesis.python.asgi import shutdown_lifespans
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
+    response_schema_conformance,
+    unsupported_method,
+)
 
 from tests.conftest import make_settings
 from worktally.auth.tokens import create_personal_token
@@ -35,7 +51,45 @@ OPENAPI = "/api/v2/openapi.json"
 # Per operation: about 90 operations x (10 + 5) cases keeps the run within a few minutes on 2 busy cores.
 MAX_EXAMPLES = {schemathesis.GenerationMode.POSITIVE: 10, schemathesis.GenerationMode.NEGATIVE: 5}
 METHOD_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 2, "DELETE": 3}
-CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+def _document_paths() -> dict[str, set[str]]:
+    # Only the document is needed here (no database): the operations as the app declares them right now.
+    document = create_app(make_settings("sqlite:///:memory:")).openapi()
+    return {path: {method.upper() for method in item} for path, item in document["paths"].items()}
+
+
+PATHS = _document_paths()
+_PATTERNS = {path: re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$") for path in PATHS}
+
+
+def _methods_serving(url_path: str) -> set[str]:
+    """What the document says the concrete path accepts: its most specific template (literal segments win)."""
+    fitting = [path for path, pattern in _PATTERNS.items() if pattern.match(url_path)]
+    if not fitting:
+        return set()
+    best = min(fitting, key=lambda path: tuple(1 if "{" in segment else 0 for segment in path.split("/")))
+    return PATHS[best]
+
+
+def allow_header_is_exact(ctx: Any, response: Any, case: Any) -> bool | None:
+    """D2: a 405 lists in ``Allow`` exactly the methods its path accepts, no more and no fewer."""
+    if response.status_code != 405:
+        return None
+    url_path = httpx.URL(response.request.url).path
+    allowed = {m.strip() for value in response.headers.get("allow", []) for m in value.split(",") if m.strip()}
+    expected = _methods_serving(url_path)
+    assert allowed == expected, (
+        f"{response.request.method} {url_path}: Allow {sorted(allowed)}, expected {sorted(expected)}"
+    )
+    return None
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, allow_header_conformance, allow_header_is_exact]
+COVERAGE_CHECKS = [not_a_server_error, unsupported_method, allow_header_conformance, allow_header_is_exact]
+SENT: Counter[tuple[str, str]] = Counter()  # (run, status class) → cases sent
+OPERATIONS: dict[str, set[str]] = {"generated": set(), "coverage": set()}
+PROBED_PATHS: set[str] = set()  # paths sent a method they do not declare (once per path, by schemathesis)
 
 # Path parameter → the list operation whose rows give real values for it.
 ID_SOURCES: dict[str, str] = {
@@ -58,15 +112,22 @@ ID_SOURCES: dict[str, str] = {
 
 
 def _labels() -> list[str]:
-    # Only the document is needed here (no database): the operations as the app declares them right now.
-    document = create_app(make_settings("sqlite:///:memory:")).openapi()
-    labels = [
-        f"{method.upper()} {path}"
-        for path, item in document["paths"].items()
-        for method in item
-        if method.upper() in METHOD_ORDER
-    ]
-    return sorted(labels, key=lambda label: METHOD_ORDER[label.split()[0]])
+    labels = [f"{method} {path}" for path, methods in PATHS.items() for method in methods if method in METHOD_ORDER]
+    return sorted(labels, key=lambda label: (METHOD_ORDER[label.split()[0]], label))
+
+
+def _count(run: str, label: str, response: Any) -> None:
+    OPERATIONS[run].add(label)
+    SENT[(run, f"{response.status_code // 100}xx")] += 1
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary() -> Iterator[None]:
+    yield
+    for run, labels in OPERATIONS.items():
+        by_class = {cls: n for (r, cls), n in sorted(SENT.items()) if r == run}
+        print(f"\nschemathesis {run}: {len(labels)} operations, {sum(by_class.values())} cases {by_class}")
+    print(f"schemathesis: {len(PROBED_PATHS)} of {len(PATHS)} paths sent methods they do not declare")
 
 
 @dataclass(frozen=True)
@@ -153,7 +214,7 @@ def test_operation_never_fails_and_conforms(
     def run(case: Any) -> None:
         if mode is schemathesis.GenerationMode.POSITIVE:
             _same_workspace_in_body(case, caller.workspace_id)
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        _count("generated", label, case.call_and_validate(headers=headers, checks=CHECKS))
 
     try:
         run()
@@ -162,3 +223,30 @@ def test_operation_never_fails_and_conforms(
         # there is no invalid request to send, which is itself the fact this case establishes.
         if mode is not schemathesis.GenerationMode.NEGATIVE:
             raise
+
+
+def _coverage_cases(schema: Any, operation: Any) -> Iterator[Any]:
+    modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+    config = schema.config.generation_for(operation=operation, phase="coverage")
+    yield from schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config)
+
+
+@pytest.mark.parametrize("label", _labels())
+def test_coverage_phase_never_fails_and_405_allows_the_paths_methods(label: str, schema: Any, caller: Caller) -> None:
+    """schemathesis's coverage phase, including each HTTP method the path does not declare (D2: 405 + Allow)."""
+    operation = schema.find_operation_by_label(label)
+    assert operation is not None, f"{label} is no longer in the document"
+    headers = {"Authorization": f"Bearer {caller.token}"}
+
+    for case in _coverage_cases(schema, operation):
+        data = case.meta.phase.data if case.meta is not None else None
+        positive = case.meta is not None and case.meta.generation.mode is schemathesis.GenerationMode.POSITIVE
+        if positive and isinstance(case.query, dict) and "workspace_id" in case.query:
+            case.query["workspace_id"] = caller.workspace_id  # the caller's, so that the operation itself runs
+        if positive:
+            _same_workspace_in_body(case, caller.workspace_id)
+        response = case.call_and_validate(headers=headers, checks=COVERAGE_CHECKS)
+        _count("coverage", label, response)
+        if isinstance(data, CoveragePhaseData) and data.scenario.value == "unspecified_http_method":
+            assert response.status_code == 405, f"{case.method} {operation.path}: {response.status_code}"
+            PROBED_PATHS.add(operation.path)

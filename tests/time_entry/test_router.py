@@ -116,6 +116,17 @@ class TestCreateTimeEntry:
         assert response.status_code == 201
         assert response.json()["saved_minutes"] == 60
 
+    async def test_notes_with_a_nul_are_422_on_either_database(self, tenants: Tenants) -> None:
+        # PostgreSQL cannot store NUL and SQLite would: refused as a field error on both.
+        b = await booked(tenants)
+
+        response = await b.add("2026-01-29", "09:00", "10:00", notes="before\x00after")
+
+        assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
+        assert response.json()["errors"]["notes"] == ["The value must not contain NUL characters."]
+        assert await b.day("2026-01-29") == []
+
     async def test_rejects_end_before_start(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
@@ -371,6 +382,18 @@ class TestUpdateTimeEntry:
         [entry] = await b.day("2026-01-29")
         assert (entry["start_time"][11:16], entry["end_time"][11:16]) == ("09:00", "12:00")
 
+    async def test_notes_with_a_nul_are_422_and_the_entry_is_unchanged(self, tenants: Tenants) -> None:
+        b = await booked(tenants)
+        created = (await b.add("2026-01-29", "09:00", "10:00", notes="Kept")).json()["data"]
+
+        response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"notes": "x\x00"})
+
+        assert response.status_code == 422
+        assert response.json()["error"] == "validation_failed"
+        assert list(response.json()["errors"]) == ["notes"]
+        [entry] = await b.day("2026-01-29")
+        assert entry["activity_description"] == "Kept"
+
     async def test_moves_to_another_date(self, tenants: Tenants) -> None:
         b = await booked(tenants)
         created = (await b.add("2026-01-29", "09:00", "10:00")).json()["data"]
@@ -390,6 +413,57 @@ class TestUpdateTimeEntry:
         assert response.json()["saved_minutes"] == 300
         spans = [(e["start_time"][11:16], e["end_time"][11:16]) for e in await b.day("2026-01-29")]
         assert spans == [("09:00", "12:00"), ("12:00", "13:00"), ("13:00", "15:00")]
+
+    async def test_an_edit_saved_in_part_over_other_time_says_so(self, tenants: Tenants) -> None:
+        # D9: the same warning as POST gives, and saved_minutes, instead of a bare success.
+        b = await booked(tenants)
+        created = (await b.add("2026-01-29", "09:00", "10:00")).json()["data"]
+        await b.add("2026-01-29", "12:00", "13:00")
+
+        response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"end_time": "17:00"})
+        partial_post = await b.add("2026-01-29", "08:00", "18:00")  # 08-09 and 17-18 are free
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["saved_minutes"] == 420
+        assert body["data"]["saved_minutes"] == 420
+        assert body["data"]["requested_minutes"] == 480
+        warning = "Warning: only 7 hr of 8 hr were saved; the rest overlapped existing time or exceeded the weekly hours limit."
+        assert body["message"] == f"Time entry updated successfully. {warning}"
+        assert (
+            partial_post.json()["message"]
+            == f"2 hr successfully added for John Doe. {warning.replace('7 hr of 8', '2 hr of 10')}"
+        )
+        assert [(e["start_time"][11:16], e["end_time"][11:16]) for e in body["data"]["entries"]] == [
+            ("09:00", "12:00"),
+            ("13:00", "17:00"),
+        ]
+
+    async def test_an_edit_capped_by_the_weekly_limit_says_so(self, tenants: Tenants) -> None:
+        b = await booked(tenants, weekly_hours_limit=10)
+        await b.add("2026-01-26", "09:00", "17:00")
+        created = (await b.add("2026-01-27", "09:00", "10:00")).json()["data"]
+
+        response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"end_time": "13:00"})
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["saved_minutes"] == 120
+        assert body["message"] == (
+            "Time entry updated successfully. Warning: only 2 hr of 4 hr were saved; the rest overlapped"
+            " existing time or exceeded the weekly hours limit."
+        )
+        [entry] = await b.day("2026-01-27")
+        assert (entry["start_time"][11:16], entry["end_time"][11:16]) == ("09:00", "11:00")
+
+    async def test_an_edit_saved_whole_has_no_warning(self, tenants: Tenants) -> None:
+        b = await booked(tenants, weekly_hours_limit=10)
+        created = (await b.add("2026-01-27", "09:00", "10:00")).json()["data"]
+
+        response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"end_time": "12:00"})
+
+        assert response.json()["message"] == "Time entry updated successfully"
+        assert response.json()["saved_minutes"] == 180
 
     async def test_edit_entirely_inside_another_entry_is_409_and_changes_nothing(self, tenants: Tenants) -> None:
         b = await booked(tenants)

@@ -60,9 +60,11 @@ class TestApprovalPaths:
         assert sheet["total_minutes"] == 480
         assert sheet["daily_breakdown"]["2025-12-05"][0]["contract_id"] == b.contract_id
         submit = await b.member.api.put(f"/timesheets/{sheet['id']}/submit", json={})
-        assert submit.json()["data"]["status"] == "submitted"
+        assert (submit.status_code, submit.json()["data"]) == (200, None)
+        assert (await the_timesheet(b))["status"] == "submitted"
         approved = await b.ws.owner.api.put(f"/timesheets/{sheet['id']}/approve", json={})
-        assert approved.json()["data"]["status"] == "approved"
+        assert (approved.status_code, approved.json()["data"]) == (200, None)
+        assert (await the_timesheet(b))["status"] == "approved"
         [entry] = await b.day("2025-12-05")
 
         edit = await b.ws.owner.api.put(f"/time-entries/{entry['id']}", json={"end_time": "12:00"})
@@ -124,10 +126,14 @@ class TestApprovalPaths:
         await b.member.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
         unsubmit = await b.member.api.put(f"/timesheets/{sheet['id']}/unsubmit", json={})
+        after_unsubmit = await the_timesheet(b)
         edit = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"end_time": "13:00"})
         resubmit = await b.member.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
-        assert unsubmit.json()["data"]["status"] == "pending"
+        assert (unsubmit.status_code, unsubmit.json()["message"]) == (200, "Timesheet unsubmitted successfully")
+        assert after_unsubmit["status"] == "pending"
         assert edit.status_code == 200
-        assert resubmit.json()["data"]["status"] == "submitted"
-        assert resubmit.json()["data"]["total_minutes"] == 240
+        assert (resubmit.status_code, resubmit.json()["data"]) == (200, None)
+        after = await the_timesheet(b)
+        assert after["status"] == "submitted"
+        assert after["total_minutes"] == 240

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -73,6 +73,25 @@ class TestListTimesheets:
         users = sorted(t["user_id"] for t in response.json()["data"])
         assert users == sorted([b.ws.owner.user_id, b.member.user_id])
         assert all(t["total_minutes"] == 0 for t in response.json()["data"])
+
+    async def test_a_long_range_is_created_once_and_in_full(
+        self, tenants: Tenants, frozen: Callable[[datetime], None]
+    ) -> None:
+        # 1,414 weeks from Monday 2000-01-03 to the week of 2026-02-03: one request (schemathesis found this
+        # taking over ten seconds on PostgreSQL with a savepoint and an INSERT per week).
+        b = await booked(tenants)
+        frozen(NOW)
+        params = {"date_from": "2000-01-03", "user_id": b.member.user_id, "per_page": 1}
+        weeks = (date(2026, 2, 2) - date(2000, 1, 3)).days // 7 + 1
+
+        first = await b.ws.owner.api.get("/timesheets", params=params)
+        again = await b.ws.owner.api.get("/timesheets", params={**params, "order_by": "desc"})
+
+        assert first.status_code == 200
+        assert first.json()["meta"]["pagination"]["total"] == weeks
+        assert again.json()["meta"]["pagination"]["total"] == weeks
+        assert first.json()["data"][0]["date_from"] == "2000-01-03"
+        assert again.json()["data"][0]["date_from"] == "2026-02-02"
 
     async def test_future_periods_are_not_created_ahead(
         self, tenants: Tenants, frozen: Callable[[datetime], None]
@@ -185,8 +204,10 @@ class TestSubmitTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet submitted successfully"
-        assert response.json()["data"]["status"] == "submitted"
-        assert response.json()["data"]["submitted_on"] == "2026-02-03T12:00:00.000000Z"
+        assert response.json()["data"] is None  # D10: read it with GET /timesheets
+        after = await timesheet(b)
+        assert after["status"] == "submitted"
+        assert after["submitted_on"] == "2026-02-03T12:00:00.000000Z"
 
     async def test_submitting_twice_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -215,6 +236,8 @@ class TestSubmitTimesheet:
         response = await b.ws.owner.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
         assert response.status_code == 200
+        assert response.json()["data"] is None
+        assert (await timesheet(b))["status"] == "submitted"
 
     async def test_another_workspaces_timesheet_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -251,7 +274,8 @@ class TestUnsubmitTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet unsubmitted successfully"
-        assert response.json()["data"]["status"] == "pending"
+        assert response.json()["data"] is None
+        assert (await timesheet(b))["status"] == "pending"
 
     async def test_a_pending_timesheet_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -305,9 +329,11 @@ class TestApproveTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet approved successfully"
-        assert response.json()["data"]["status"] == "approved"
-        assert response.json()["data"]["approved_by"] == b.ws.owner.user_id
-        assert response.json()["data"]["updated_by"] == b.ws.owner.user_id
+        assert response.json()["data"] is None
+        after = await timesheet(b)
+        assert after["status"] == "approved"
+        assert after["approved_by"] == b.ws.owner.user_id
+        assert after["updated_by"] == b.ws.owner.user_id
 
     async def test_a_pending_timesheet_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -372,8 +398,10 @@ class TestRejectTimesheet:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Timesheet rejected successfully"
-        assert response.json()["data"]["status"] == "rejected"
-        assert response.json()["data"]["reject_reason"] == "Please correct the hours for Monday"
+        assert response.json()["data"] is None
+        after = await timesheet(b)
+        assert after["status"] == "rejected"
+        assert after["reject_reason"] == "Please correct the hours for Monday"
 
     async def test_reason_is_required(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -391,7 +419,8 @@ class TestRejectTimesheet:
 
         response = await b.member.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
-        assert response.json()["data"]["status"] == "submitted"
+        assert response.status_code == 200
+        assert (await timesheet(b))["status"] == "submitted"
 
     async def test_member_may_not_reject(self, tenants: Tenants) -> None:
         b = await booked(tenants)

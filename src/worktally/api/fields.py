@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
+
+from worktally.core.timezones import is_known_zone
 
 # Integer ids are 32-bit columns on PostgreSQL; anything larger cannot exist (and must not reach the driver).
 MAX_ID = 2**31 - 1
@@ -19,3 +21,15 @@ def no_nul(value: str) -> str:
 
 
 NoNul = AfterValidator(no_nul)
+# D2: text from a request, refused with a field error (not stored on SQLite and refused by PostgreSQL).
+Text = Annotated[str, NoNul]
+
+
+def iana_timezone(value: str) -> str:
+    # D9: IANA names only (``localtime`` would be the server's own zone, whatever that is).
+    if not is_known_zone(value):
+        raise ValueError("The timezone must be a valid IANA time zone, such as America/New_York.")
+    return value
+
+
+Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(iana_timezone)]

@@ -68,7 +68,6 @@ async def seed(session: AsyncSession, context: DemoContext) -> None:
         shape = rules.shape_of(
             unit=policy.unit,
             policy_hours_per_day=policy.hours_per_day,
-            single_day=start == end,
             leave_period=period,
             start_time=start_time,
             end_time=end_time,

@@ -3,10 +3,15 @@
 A request covers the *working* days between ``start`` and ``end`` (weekend days and holidays are
 skipped). On each of them it uses the same amount of its policy's unit:
 
-- day-based policy: 1 day, or 0.5 day for a half day (``leave_period`` 1 first half, 2 second half,
-  single-day requests only); its hours are the days times the policy's ``hours_per_day``;
-- hour-based policy: ``end_time - start_time`` hours, or the request's ``hours_per_day``; its days
-  are those hours over the policy's ``hours_per_day``.
+- day-based policy: 1 day, or 0.5 day for a half day (``leave_period`` 1 first half, 2 second half);
+  its hours are the days times the policy's ``hours_per_day``;
+- hour-based policy: ``end_time - start_time`` hours, or the request's ``hours_per_day``, or, for a
+  half day, half the policy's ``hours_per_day`` (a half day gives neither times nor hours: it is
+  refused with them); its days are those hours over the policy's ``hours_per_day``.
+
+A half day applies to every working day of the range (D10): the catalogue's own example,
+``leave_period`` 1 from Tuesday 2026-02-10 to Thursday 2026-02-12, is three first halves, 1.5 days
+of balance (12 hours at 8 a day), pending or approved alike.
 
 Each request also *claims* a part of each of its days, in minutes of the member's local day, for
 the overlap rule: a full day claims the whole day, a half day its half, an hour-based request its
@@ -90,20 +95,34 @@ def shape_of(
     *,
     unit: str,
     policy_hours_per_day: Decimal,
-    single_day: bool,
     leave_period: int,
     start_time: str | None,
     end_time: str | None,
     hours_per_day: Decimal | None,
 ) -> LeaveShape:
-    """The per-day use of a request under its policy; ``ValidationError`` when the request does not fit it."""
+    """The per-day use of a request under its policy; ``ValidationError`` when the request does not fit it.
+
+    ``leave_period`` applies to each working day of the range, whatever its length (D10).
+    """
+    half = leave_period != LeavePeriod.FULL_DAY
     if unit == DAYS:
-        if leave_period == LeavePeriod.FULL_DAY:
+        if not half:
             return LeaveShape(Decimal(1), quantize(policy_hours_per_day))
-        if not single_day:
-            raise ValidationError({"leave_period": ["A half-day leave must start and end on the same day."]})
         return LeaveShape(_HALF, quantize(policy_hours_per_day * _HALF))
-    if start_time is not None or end_time is not None:
+    timed = start_time is not None or end_time is not None
+    if half and (timed or hours_per_day is not None):
+        raise ValidationError(
+            {
+                "leave_period": [
+                    "A half day of an hour-based policy is half its hours per day: give leave_period, "
+                    "or start_time and end_time, or hours_per_day, not both."
+                ]
+            }
+        )
+    if half:
+        hours = quantize(policy_hours_per_day * _HALF)
+        return LeaveShape(_days_of(hours, policy_hours_per_day), hours)
+    if timed:
         errors: dict[str, list[str]] = {}
         if start_time is None:
             errors["start_time"] = ["The start time is required when an end time is given."]
@@ -121,7 +140,12 @@ def shape_of(
         return LeaveShape(_days_of(hours, policy_hours_per_day), hours)
     if hours_per_day is None:
         raise ValidationError(
-            {"start_time": ["The start time and end time, or hours_per_day, are required for an hour-based policy."]}
+            {
+                "start_time": [
+                    "The start time and end time, hours_per_day, or a half-day leave_period are required "
+                    "for an hour-based policy."
+                ]
+            }
         )
     hours = quantize(hours_per_day)
     return LeaveShape(_days_of(hours, policy_hours_per_day), hours)
@@ -133,11 +157,11 @@ def _days_of(hours: Decimal, policy_hours_per_day: Decimal) -> Decimal:
 
 def claim_of(unit: str, leave_period: int, start_time: str | None, end_time: str | None) -> tuple[int, int]:
     """The minutes ``[start, end)`` of each local day that a request reserves, for the overlap rule."""
+    if leave_period == LeavePeriod.FIRST_HALF:  # either unit: a half day gives no times (``shape_of``)
+        return 0, MINUTES_PER_DAY // 2
+    if leave_period == LeavePeriod.SECOND_HALF:
+        return MINUTES_PER_DAY // 2, MINUTES_PER_DAY
     if unit == DAYS:
-        if leave_period == LeavePeriod.FIRST_HALF:
-            return 0, MINUTES_PER_DAY // 2
-        if leave_period == LeavePeriod.SECOND_HALF:
-            return MINUTES_PER_DAY // 2, MINUTES_PER_DAY
         return 0, MINUTES_PER_DAY
     start, end = parse_hhmm(start_time or ""), parse_hhmm(end_time or "")
     if start is not None and end is not None and end > start:
@@ -151,7 +175,7 @@ def claims_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def entry_start(unit: str, leave_period: int, start_time: str | None, day_hours: Decimal, workday_start: int) -> int:
     """The minute of the local day at which a day's paid-leave time entry starts."""
-    if unit == DAYS and leave_period == LeavePeriod.SECOND_HALF:
+    if leave_period == LeavePeriod.SECOND_HALF:
         return workday_start + minutes_of(day_hours)  # after the first half, which is as long
     if unit == HOURS and start_time is not None and (start := parse_hhmm(start_time)) is not None:
         return start

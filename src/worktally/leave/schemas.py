@@ -84,7 +84,13 @@ class LeaveCreate(BaseModel):
     start_time: HHMM | None = Field(default=None, description="HH:mm, hour-based policies.")
     end_time: HHMM | None = Field(default=None, description="HH:mm, hour-based policies.")
     hours_per_day: HoursPerDay | None = Field(default=None, description="Hour-based policies, instead of times.")
-    leave_period: Literal[0, 1, 2] = Field(default=0, description="0 full day, 1 first half, 2 second half.")
+    leave_period: Literal[0, 1, 2] = Field(
+        default=0,
+        description=(
+            "0 full day, 1 first half, 2 second half, on every working day of the range (D10). On an hour-based "
+            "policy a half day is half the policy's hours_per_day and gives neither times nor hours_per_day."
+        ),
+    )
     reason: Text | None = None
 
 

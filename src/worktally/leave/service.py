@@ -233,7 +233,6 @@ async def request_leave(session: AsyncSession, principal: Principal, body: Leave
     shape = rules.shape_of(
         unit=policy.unit,
         policy_hours_per_day=policy.hours_per_day,
-        single_day=body.start == body.end,
         leave_period=body.leave_period,
         start_time=body.start_time,
         end_time=body.end_time,
@@ -251,7 +250,7 @@ async def request_leave(session: AsyncSession, principal: Principal, body: Leave
 
     await repository.lock_member(session, principal.workspace_id, user_id)
     is_days = policy.unit == rules.DAYS
-    leave_period = body.leave_period if is_days else 0
+    leave_period = body.leave_period  # D10: a half day of either unit, on every working day of the range
     start_time = None if is_days else body.start_time
     end_time = None if is_days else body.end_time
     await _check_overlap(

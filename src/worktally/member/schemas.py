@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
-from worktally.api.fields import NoNul
+from worktally.api.fields import NoNul, Timezone
 
 
 def _email(value: str) -> str:
@@ -21,17 +19,6 @@ def _email(value: str) -> str:
     return checked.normalized.lower()
 
 
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _timezone(value: str) -> str:
-    if value not in _timezones():
-        raise ValueError("The timezone must be a valid IANA time zone, such as America/New_York.")
-    return value
-
-
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
 Email = Annotated[
     str,
@@ -40,7 +27,6 @@ Email = Annotated[
     Field(json_schema_extra={"format": "email"}),
 ]
 EmailFilter = Annotated[str, StringConstraints(max_length=254), NoNul]
-Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_timezone)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
 Rate = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 # Money goes out as a JSON number (catalogue: `rate` num); it is stored exactly (D14).

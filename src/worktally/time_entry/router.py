@@ -57,9 +57,9 @@ async def create_time_entry(
 async def update_time_entry(
     principal: TimeEntriesWrite, session: SessionDep, time_entry_id: str, body: TimeEntryUpdate
 ) -> TimeEntrySavedEnvelope:
-    """Change a time entry; if only one of start_time/end_time is given, the other is kept."""
-    saved = await service.update(session, principal, time_entry_id, body)
-    return _saved(saved, "Time entry updated successfully")
+    """Change a time entry; if only one of start_time/end_time is given, the other is kept (D9 as for POST)."""
+    saved, message = await service.update(session, principal, time_entry_id, body)
+    return _saved(saved, message)
 
 
 @router.delete("/{time_entry_id}", response_model=Envelope[None])

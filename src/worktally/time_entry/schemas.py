@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from worktally.api.envelope import Envelope, UTCDatetime
+from worktally.api.fields import Text
 from worktally.time_entry.rules import FIRST_DAY, LAST_DAY, in_calendar, parse_hhmm
 
 _HHMM_DESCRIPTION = "HH:mm in the member's timezone (D9)."
@@ -60,7 +61,7 @@ class TimeEntryCreate(BaseModel):
     user_id: int
     contract_id: int | None = None
     task_id: int | None = None
-    notes: str | None = Field(default=None, max_length=5000)
+    notes: Text | None = Field(default=None, max_length=5000)
     date: Day
     start_time: str = Field(description=_HHMM_DESCRIPTION)
     end_time: str = Field(description=_HHMM_DESCRIPTION + " 00:00 means midnight at the end of the day.")
@@ -73,7 +74,7 @@ class TimeEntryUpdate(BaseModel):
     project_id: int | None = None
     contract_id: int | None = None
     task_id: int | None = None
-    notes: str | None = Field(default=None, max_length=5000)
+    notes: Text | None = Field(default=None, max_length=5000)
     date: Day | None = None
     start_time: str | None = Field(default=None, description=_HHMM_DESCRIPTION)
     end_time: str | None = Field(default=None, description=_HHMM_DESCRIPTION)

@@ -188,15 +188,27 @@ def _interval(start: datetime, end: datetime) -> Interval:
     return Interval(start, end)
 
 
+def partial_warning(saved: Saved) -> str | None:
+    """D9: the sentence that says only part of the interval was saved; None when all of it was."""
+    if not saved.is_partial:
+        return None
+    return (
+        f"Warning: only {rules.format_minutes(saved.saved_minutes)} of"
+        f" {rules.format_minutes(saved.requested_minutes)} were saved; the rest overlapped existing time"
+        " or exceeded the weekly hours limit."
+    )
+
+
 def added_message(saved: Saved, member: MemberInfo) -> str:
     message = f"{rules.format_minutes(saved.saved_minutes)} successfully added for {member.full_name}."
-    if saved.is_partial:
-        message += (
-            f" Warning: only {rules.format_minutes(saved.saved_minutes)} of"
-            f" {rules.format_minutes(saved.requested_minutes)} were saved; the rest overlapped existing time"
-            " or exceeded the weekly hours limit."
-        )
-    return message
+    warning = partial_warning(saved)
+    return f"{message} {warning}" if warning else message
+
+
+def updated_message(saved: Saved) -> str:
+    """The catalogue's "Time entry updated successfully", with POST's warning when only part was saved."""
+    warning = partial_warning(saved)
+    return f"Time entry updated successfully. {warning}" if warning else "Time entry updated successfully"
 
 
 async def create(session: AsyncSession, principal: Principal, body: TimeEntryCreate) -> tuple[Saved, str]:
@@ -266,7 +278,9 @@ def _new_interval(entry: TimeEntry, member: MemberInfo, body: TimeEntryUpdate) -
     return _span(day, start_text, end_text, member)
 
 
-async def update(session: AsyncSession, principal: Principal, entry_id: str, body: TimeEntryUpdate) -> Saved:
+async def update(
+    session: AsyncSession, principal: Principal, entry_id: str, body: TimeEntryUpdate
+) -> tuple[Saved, str]:
     entry, member = await _entry_and_member(session, principal, entry_id)
     await lock_member_time(session, principal.workspace_id, member.user_id)
     await timesheets.guard_not_approved(
@@ -304,7 +318,8 @@ async def update(session: AsyncSession, principal: Principal, entry_id: str, bod
     await record_event(session, workspace_id=principal.workspace_id, type="time_entry.updated", data=reads[0])
     for read in reads[1:]:
         await record_event(session, workspace_id=principal.workspace_id, type="time_entry.created", data=read)
-    return Saved(entries=reads, requested_minutes=interval.minutes)
+    saved = Saved(entries=reads, requested_minutes=interval.minutes)
+    return saved, updated_message(saved)
 
 
 async def delete(session: AsyncSession, principal: Principal, entry_id: str) -> None:

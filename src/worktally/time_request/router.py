@@ -6,6 +6,7 @@ from fastapi import Depends, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
+from worktally.api.fields import Text
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
@@ -33,7 +34,7 @@ async def list_time_requests(
     status: Literal["pending", "approved", "rejected"] | None = None,
     user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     project_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    id: Annotated[str | None, Query(max_length=64)] = None,
+    id: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> Envelope[list[TimeRequestRead]]:
     """List time requests that start within a range of days."""
     if date_to < date_from:

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, Field, field_validator
 
 from worktally.api.envelope import UTCDatetime
+from worktally.api.fields import Text
 from worktally.time_entry.rules import FIRST_DAY, LAST_DAY, in_calendar
 
 TimeRequestStatus = Literal["pending", "approved", "rejected"]
@@ -40,7 +41,7 @@ class TimeRequestCreate(BaseModel):
     task_id: int | None = None
     start: datetime = Field(description="ISO 8601; without an offset it is read in the member's timezone (D9).")
     end: datetime = Field(description="ISO 8601, after start, at most 24 hours later.")
-    activity_description: str | None = Field(
+    activity_description: Text | None = Field(
         default=None, max_length=5000, validation_alias=AliasChoices("activity_description", "notes")
     )
 
@@ -58,7 +59,7 @@ class TimeRequestAction(BaseModel):
 
 class TimeRequestReject(BaseModel):
     workspace_id: int | None = None
-    comment: str = Field(min_length=1, max_length=1000)
+    comment: Text = Field(min_length=1, max_length=1000)
 
     @field_validator("comment")
     @classmethod

@@ -4,11 +4,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
+from worktally.core.clock import utc_now
+from worktally.core.ids import new_public_id
 from worktally.db.models import Membership, Timesheet, User
 
 
@@ -50,16 +52,37 @@ async def existing_starts(
     return {(r.user_id, r.date_from) for r in rows}
 
 
-async def insert_if_missing(
-    session: AsyncSession, workspace_id: int, user_id: int, date_from: date, date_to: date
-) -> None:
-    """Create one timesheet; a concurrent creator winning the race is fine (the unique key decides)."""
-    try:
-        async with session.begin_nested():
-            session.add(Timesheet(workspace_id=workspace_id, user_id=user_id, date_from=date_from, date_to=date_to))
-            await session.flush()
-    except IntegrityError:
-        pass
+_INSERT_CHUNK = 500  # rows per statement: well inside SQLite's and asyncpg's bound-parameter limits
+
+
+async def insert_missing(session: AsyncSession, workspace_id: int, sheets: Sequence[tuple[int, date, date]]) -> None:
+    """Create the timesheets ``(user_id, date_from, date_to)`` that do not exist yet, in a few statements.
+
+    ``ON CONFLICT DO NOTHING`` on the unique key: one that exists, or that a concurrent request creates
+    first, is left as it is. One statement per chunk rather than a savepoint and an INSERT per row: a long
+    range listed for the first time (up to two thousand periods) stays one round trip or four.
+    """
+    if not sheets:
+        return
+    now = utc_now()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(sheets), _INSERT_CHUNK):
+        rows = [
+            {
+                "id": new_public_id(),
+                "workspace_id": workspace_id,
+                "user_id": user_id,
+                "date_from": date_from,
+                "date_to": date_to,
+                "status": "pending",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for user_id, date_from, date_to in sheets[start : start + _INSERT_CHUNK]
+        ]
+        statement = insert(Timesheet).values(rows)
+        await session.execute(statement.on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "date_from"]))
 
 
 async def time_owner_ids(session: AsyncSession, workspace_id: int, visible: IdSubquery | None) -> list[int]:

@@ -6,6 +6,7 @@ from fastapi import Depends, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
+from worktally.api.fields import Text
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
@@ -35,7 +36,7 @@ async def list_timesheets(
     date_from: Annotated[Day | None, Query(description="Timesheets whose period ends on or after this day.")] = None,
     date_to: Annotated[Day | None, Query(description="Timesheets whose period starts on or before this day.")] = None,
     user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    id: Annotated[str | None, Query(max_length=64)] = None,
+    id: Annotated[Text | None, Query(max_length=64)] = None,
     order_by: Annotated[Literal["asc", "desc"], Query()] = "asc",
 ) -> Envelope[list[TimesheetRead]]:
     """List timesheets; the periods listed are created for the members on demand (D10)."""
@@ -55,35 +56,40 @@ async def list_timesheets(
     return paginated(items, pagination, message="Timesheets retrieved successfully")
 
 
-@router.put("/{timesheet_id}/submit", response_model=Envelope[TimesheetRead])
+# D10: the four actions answer `data: null` with the catalogue's messages; the timesheet is read with GET.
+
+
+@router.put("/{timesheet_id}/submit", response_model=Envelope[None])
 async def submit_timesheet(
     principal: Submit, session: SessionDep, timesheet_id: str, body: TimesheetAction | None = None
-) -> Envelope[TimesheetRead]:
+) -> Envelope[None]:
     """Submit a pending or rejected timesheet for approval."""
-    return ok(await service.submit(session, principal, timesheet_id), message="Timesheet submitted successfully")
+    await service.submit(session, principal, timesheet_id)
+    return ok(None, message="Timesheet submitted successfully")
 
 
-@router.put("/{timesheet_id}/unsubmit", response_model=Envelope[TimesheetRead])
+@router.put("/{timesheet_id}/unsubmit", response_model=Envelope[None])
 async def unsubmit_timesheet(
     principal: Submit, session: SessionDep, timesheet_id: str, body: TimesheetAction | None = None
-) -> Envelope[TimesheetRead]:
+) -> Envelope[None]:
     """Return a submitted timesheet to pending, so its time can be edited and resubmitted."""
-    return ok(await service.unsubmit(session, principal, timesheet_id), message="Timesheet unsubmitted successfully")
+    await service.unsubmit(session, principal, timesheet_id)
+    return ok(None, message="Timesheet unsubmitted successfully")
 
 
-@router.put("/{timesheet_id}/approve", response_model=Envelope[TimesheetRead])
+@router.put("/{timesheet_id}/approve", response_model=Envelope[None])
 async def approve_timesheet(
     principal: Approve, session: SessionDep, timesheet_id: str, body: TimesheetAction | None = None
-) -> Envelope[TimesheetRead]:
+) -> Envelope[None]:
     """Approve a submitted timesheet; its time can no longer be changed."""
-    return ok(await service.approve(session, principal, timesheet_id), message="Timesheet approved successfully")
+    await service.approve(session, principal, timesheet_id)
+    return ok(None, message="Timesheet approved successfully")
 
 
-@router.put("/{timesheet_id}/reject", response_model=Envelope[TimesheetRead])
+@router.put("/{timesheet_id}/reject", response_model=Envelope[None])
 async def reject_timesheet(
     principal: Approve, session: SessionDep, timesheet_id: str, body: TimesheetReject
-) -> Envelope[TimesheetRead]:
+) -> Envelope[None]:
     """Reject a submitted timesheet with a reason shown to the member."""
-    return ok(
-        await service.reject(session, principal, timesheet_id, body.reason), message="Timesheet rejected successfully"
-    )
+    await service.reject(session, principal, timesheet_id, body.reason)
+    return ok(None, message="Timesheet rejected successfully")

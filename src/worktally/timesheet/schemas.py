@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.fields import Text
 
 # Money as a JSON number with two places (D14 keeps it exact until here).
 
@@ -55,7 +56,7 @@ class TimesheetAction(BaseModel):
 
 class TimesheetReject(BaseModel):
     workspace_id: int | None = None
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
     @field_validator("reason")
     @classmethod

@@ -73,10 +73,13 @@ async def _ensure(
     if not user_id_list or not periods:
         return
     existing = await repository.existing_starts(session, workspace_id, user_id_list, [p[0] for p in periods])
-    for user_id in user_id_list:
-        for date_from, date_to in periods:
-            if (user_id, date_from) not in existing:
-                await repository.insert_if_missing(session, workspace_id, user_id, date_from, date_to)
+    missing = [
+        (user_id, date_from, date_to)
+        for user_id in user_id_list
+        for date_from, date_to in periods
+        if (user_id, date_from) not in existing
+    ]
+    await repository.insert_missing(session, workspace_id, missing)
 
 
 async def list_timesheets(

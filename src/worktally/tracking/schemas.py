@@ -5,6 +5,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from worktally.api.envelope import UTCDatetime
+from worktally.api.fields import Text
 
 
 class TrackerStart(BaseModel):
@@ -12,7 +13,7 @@ class TrackerStart(BaseModel):
     user_id: int | None = Field(default=None, description="Defaults to the caller; others need Owner/EM.")
     contract_id: int | None = Field(default=None, description="Omitted or null: time without a project.")
     task_id: int | None = Field(default=None, description="Only with contract_id; a task of the contract's project.")
-    activity_description: str | None = Field(default=None, max_length=5000)
+    activity_description: Text | None = Field(default=None, max_length=5000)
 
 
 class TrackerStop(BaseModel):

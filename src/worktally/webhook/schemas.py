@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from worktally.api.envelope import UTCDatetime
+from worktally.api.fields import Text
 from worktally.webhook.events import EVENT_TYPES, TEST_EVENT_TYPE
 
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
@@ -29,7 +30,7 @@ def _check_events(values: list[str]) -> list[str]:
 
 class WebhookCreate(BaseModel):
     workspace_id: int | None = Field(default=None, description=_WORKSPACE_DESCRIPTION)
-    url: str = Field(
+    url: Text = Field(
         max_length=2048, description="The http(s) callback URL; no credentials.", examples=["https://example.com/hook"]
     )
     events: list[EventName] = Field(min_length=1, max_length=len(EVENT_TYPES) * 2, description=_EVENTS_DESCRIPTION)
@@ -42,7 +43,7 @@ class WebhookCreate(BaseModel):
 
 class WebhookUpdate(BaseModel):
     workspace_id: int | None = Field(default=None, description=_WORKSPACE_DESCRIPTION)
-    url: str = Field(max_length=2048, description="The http(s) callback URL (required, edition B).")
+    url: Text = Field(max_length=2048, description="The http(s) callback URL (required, edition B).")
     events: list[EventName] | None = Field(
         default=None, min_length=1, max_length=len(EVENT_TYPES) * 2, description="Unchanged when omitted."
     )
