@@ -133,6 +133,7 @@ class TestTheCli:
         "command",
         [
             ("serve", "--port", "9"),
+            ("worker",),
             ("migrate",),
             ("token", "list", "--email", "a@b.test"),
             ("token", "create", "--email", "a@b.test"),

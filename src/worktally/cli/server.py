@@ -6,9 +6,11 @@ import asyncio
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.cli.app import app
-from worktally.cli.common import database_failure, emit, fail, load_settings, migrate_database, require_database
+from worktally.cli.common import database_failure, emit, fail, in_transaction, load_settings, migrate_database
 from worktally.core.secrets import SecretKeyFileError
 
 
@@ -18,6 +20,12 @@ def migrate() -> None:
     settings = load_settings()
     migrate_database(settings)
     emit({"migrated": True})
+
+
+async def _probe_deliveries(session: AsyncSession) -> None:
+    from worktally.db.models import WebhookDelivery
+
+    await session.execute(select(WebhookDelivery.id).limit(1))
 
 
 @app.command()
@@ -41,7 +49,8 @@ def worker(
     except ValueError:
         fail("--retry-schedule must be comma-separated numbers of seconds, each >= 0", 2)
     settings = load_settings()
-    require_database(settings)
+    # Out of reach or not migrated at start: one line and a non-zero exit (later outages are retried).
+    in_transaction(settings, _probe_deliveries)
     options = WorkerOptions.from_settings(
         settings,
         concurrency=concurrency,
