@@ -259,3 +259,12 @@ class TestServer:
         )
 
         assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+
+
+async def test_every_api_operation_documents_the_413(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/api/v2/openapi.json")).json()
+
+    operations = [op for path, ops in document["paths"].items() if path.startswith("/api/v2") for op in ops.values()]
+
+    assert operations
+    assert all("413" in op["responses"] for op in operations)

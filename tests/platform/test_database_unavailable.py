@@ -176,3 +176,12 @@ class TestTheCli:
 
         assert result.returncode != 0
         assert_one_line(result.stdout, result.stderr, "no Worktally schema", "worktally migrate")
+
+
+async def test_every_api_operation_documents_the_503(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/api/v2/openapi.json")).json()
+
+    operations = [op for path, ops in document["paths"].items() if path.startswith("/api/v2") for op in ops.values()]
+
+    assert operations
+    assert all("503" in op["responses"] for op in operations)
