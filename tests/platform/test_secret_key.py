@@ -12,6 +12,7 @@ import os
 import stat
 import subprocess
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -82,6 +83,15 @@ class TestResolvedSecretKey:
         assert mode_of(key_file) == 0o600
         assert len(first) >= 48
         assert settings.resolved_secret_key() == first
+
+    def test_processes_starting_together_agree_on_one_key(self, tmp_path: Path) -> None:
+        settings = Settings(database_url=f"sqlite:///{tmp_path}/db.sqlite3", secret_key="")
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            keys = set(pool.map(lambda _: settings.resolved_secret_key(), range(32)))
+
+        assert keys == {(tmp_path / "worktally.secret").read_text().strip()}
+        assert [p.name for p in tmp_path.iterdir()] == ["worktally.secret"]  # no temporary file left
 
     def test_postgresql_keeps_it_in_the_working_directory(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

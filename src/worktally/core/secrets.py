@@ -10,6 +10,7 @@ import hmac
 import os
 import secrets
 import stat
+import tempfile
 from pathlib import Path
 
 
@@ -33,17 +34,26 @@ def load_or_create_key_file(path: Path) -> str:
     """The key in ``path``, created once (mode 0600) when it does not exist (D7).
 
     A file that group or others may read or write is refused: whoever reads the key can forge a session.
+    The new key is written to a private temporary file first and then linked into place, so that processes
+    starting together either create the file whole or read the one that another of them created.
     """
+    if path.exists():
+        return _read_key_file(path)
+    key = secrets.token_urlsafe(48)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".worktally-key-")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(key + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     except FileExistsError:
         return _read_key_file(path)
     except OSError as exc:
         raise SecretKeyFileError(f"cannot create the session key file {path}: {exc.strerror}") from None
-    key = secrets.token_urlsafe(48)
-    with os.fdopen(descriptor, "w") as handle:
-        os.fchmod(handle.fileno(), 0o600)  # whatever the umask
-        handle.write(key + "\n")
     return key
 
 
