@@ -152,6 +152,17 @@ class TestTheCli:
         masked = make_url(url).render_as_string(hide_password=True)
         assert_one_line(result.stdout, result.stderr, "cannot reach the database", masked)
 
+    def test_serve_on_a_postgresql_database_that_does_not_exist(self, tmp_path: Path) -> None:
+        server = need_service("WORKTALLY_TEST_POSTGRES_URL", "PostgreSQL")
+        name = f"wt_missing_{secrets.token_hex(6)}"
+        url = make_url(server).set(database=name, password=PASSWORD).render_as_string(hide_password=False)
+
+        result = run_cli("serve", "--port", "9", env=cli_env(url), cwd=tmp_path)
+
+        assert result.returncode != 0
+        masked = make_url(url).render_as_string(hide_password=True)
+        assert_one_line(result.stdout, result.stderr, "cannot reach the database", masked, f'"{name}" does not exist')
+
     def test_serve_on_a_sqlite_file_in_a_missing_directory(self, tmp_path: Path) -> None:
         result = run_cli("serve", "--port", "9", env=cli_env(missing_sqlite_url(tmp_path)), cwd=tmp_path)
 
