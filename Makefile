@@ -23,7 +23,7 @@ setup: $(BIN)/worktally
 
 # The first command: set up, create the demo workspace (printing a token), serve on SQLite.
 run: setup
-	@$(BIN)/worktally demo > .demo.json
+	@umask 077 && $(BIN)/worktally demo > .demo.json  # it holds a token
 	@echo ""
 	@echo "  Demo workspace ready. Try it:"
 	@echo "    export TOKEN=$$($(BIN)/python -c 'import json;print(json.load(open(".demo.json"))["token"])')"

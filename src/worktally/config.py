@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from worktally.core.secrets import load_or_create_key_file
 
 DEFAULT_SQLITE_URL = "sqlite:///./worktally.sqlite3"
+SECRET_KEY_FILE_NAME = "worktally.secret"
 
 
 class Settings(BaseSettings):
@@ -25,7 +28,11 @@ class Settings(BaseSettings):
     webhooks_inprocess_worker: bool = True
     webhooks_timeout_seconds: float = 10.0
     secret_key: str = ""
-    secret_key_file: str = "./worktally.secret"
+    # Where the generated session key lives when WORKTALLY_SECRET_KEY is unset; empty: `worktally.secret` beside
+    # the SQLite database, or in the working directory for PostgreSQL (D7).
+    secret_key_file: str = ""
+    # Request bodies larger than this are refused with 413 before they are read (api/body_limit.py).
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     log_level: str = "INFO"
     db_pool_size: int = 10
     db_echo: bool = False
@@ -45,16 +52,22 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
     def resolved_secret_key(self) -> str:
-        """The key for signed cookies: from the environment, else a file created once beside the data."""
+        """The key for signed cookies: from the environment, else a file created once beside the data (D7).
+
+        Raises ``SecretKeyFileError`` (one line) when the file is open to group or others, or unreadable.
+        """
         if self.secret_key:
             return self.secret_key
-        path = Path(self.secret_key_file)
-        if path.exists():
-            return path.read_text().strip()
-        key = secrets.token_urlsafe(48)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        return load_or_create_key_file(self.secret_key_path())
+
+    def secret_key_path(self) -> Path:
+        if self.secret_key_file:
+            return Path(self.secret_key_file)
+        if self.is_sqlite:
+            database = make_url(self.database_url).database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                return Path(database).parent / SECRET_KEY_FILE_NAME
+        return Path(SECRET_KEY_FILE_NAME)
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from worktally import __version__
 from worktally.activity.router import router as activity_router
+from worktally.api.body_limit import BodyLimitMiddleware
 from worktally.api.errors import register_error_handlers
 from worktally.api.openapi import document_api
 from worktally.api.rate_limit import RateLimiter, RateLimitHeadersMiddleware
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_router)
 
     register_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(
         BrowserSessionMiddleware,

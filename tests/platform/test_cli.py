@@ -80,14 +80,32 @@ class TestBootstrap:
         assert workspace["id"] == payload["workspace_id"]
         assert workspace["role"] == "Owner"
 
-    def test_an_existing_user_gets_another_workspace(self, env: dict[str, str], home: Path) -> None:
+    def test_an_existing_user_gets_another_workspace_with_existing_user(self, env: dict[str, str], home: Path) -> None:
         address = email()
         first = bootstrap(env, home, address)
 
-        second = bootstrap(env, home, address)
+        result = run_cli(
+            "bootstrap", "--email", address, "--password", "correct horse", "--workspace", "Second", "--existing-user",
+            env=env, cwd=home,
+        )  # fmt: skip
 
+        assert result.returncode == 0, result.stderr
+        second = result.json()
         assert second["user_id"] == first["user_id"]
         assert second["workspace_id"] != first["workspace_id"]
+
+    def test_an_existing_user_without_existing_user_is_refused(self, env: dict[str, str], home: Path) -> None:
+        address = email()
+        bootstrap(env, home, address)
+
+        result = run_cli(
+            "bootstrap", "--email", address, "--password", "correct horse", "--first-name", "Eve", "--last-name",
+            "Taker", "--workspace", "Takeover", env=env, cwd=home,
+        )  # fmt: skip
+
+        assert result.returncode != 0
+        assert result.stdout == ""
+        assert "--existing-user" in result.stderr
 
 
 class TestTokenCreate:
@@ -193,7 +211,7 @@ class TestOAuthClientCreate:
             "--name",
             "Mobile",
             "--redirect-uri",
-            "myapp://callback",
+            "http://127.0.0.1:8765/callback",
             "--public",
             env=env,
             cwd=home,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from worktally.api.envelope import error_body
 from worktally.core.errors import AppError
+from worktally.db.availability import RETRY_AFTER_SECONDS, describe, is_database_unavailable
 
 log = logging.getLogger("worktally.errors")
 
@@ -115,7 +117,30 @@ async def handle_out_of_range(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def database_unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    """503 with ``Retry-After`` while the database cannot be reached (the OAuth endpoints in RFC 6749's JSON)."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, describe(exc))
+    message = "The database is unavailable. Please retry shortly."
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.url.path.startswith(("/oauth/", "/.well-known/")):
+        body = {"error": "temporarily_unavailable", "error_description": message}
+        return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store", **headers})
+    return error_response(503, message, code="database_unavailable", headers=headers)
+
+
+async def handle_driver_error(request: Request, exc: Exception) -> JSONResponse:
+    """Errors the drivers raise unwrapped (a refused socket, asyncpg's own errors): 503 when the database is
+    out of reach, else what any other error gets."""
+    if is_database_unavailable(exc):
+        return database_unavailable(request, exc)
+    if isinstance(exc, DBAPIError):
+        return await handle_out_of_range(request, exc)
+    return await handle_unexpected(request, exc)
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if is_database_unavailable(exc):
+        return database_unavailable(request, exc)
     # D2: the details go to the server log only.
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "An unexpected error occurred.", code="internal_error")
@@ -128,3 +153,6 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, handle_out_of_range)
     app.add_exception_handler(OverflowError, handle_out_of_range)
     app.add_exception_handler(Exception, handle_unexpected)
+    # A database out of reach: 503, not 500 (handle_unexpected checks too, for what reaches it wrapped).
+    for driver_error in (OSError, OperationalError, InterfaceError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        app.add_exception_handler(driver_error, handle_driver_error)

@@ -44,8 +44,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         404: "Not found",
         409: "Conflict",
         422: "Validation failed",
+        413: "Request body larger than WORKTALLY_MAX_BODY_BYTES",
         429: "Too many requests",
         500: "Unexpected error",
+        503: "Database unavailable (retry after Retry-After seconds)",
     }.items()
 }
 

@@ -1,0 +1,3 @@
+from worktally.cli import app
+
+app()
