@@ -1,0 +1,81 @@
+"""The interactive API documentation (/api/v2/docs) works with no internet: every asset from this server."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.web.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = os.environ.get("WORKTALLY_DOCS_SCREENSHOT")  # a path: where to save what the browser showed
+
+
+class TestApiDocsInBrowser:
+    async def test_operations_render_with_no_request_to_another_host(
+        self, live_server: LiveServer, chromium: Any
+    ) -> None:
+        own_host = urlsplit(live_server.url).netloc
+        elsewhere: list[str] = []
+        problems: list[str] = []
+        context = await chromium.new_context()
+
+        async def only_this_server(route: Any) -> None:
+            if urlsplit(route.request.url).netloc == own_host or route.request.url.startswith("data:"):
+                await route.continue_()
+            else:  # as without internet: nothing else answers
+                elsewhere.append(route.request.url)
+                await route.abort("internetdisconnected")
+
+        await context.route("**/*", only_this_server)
+        page = await context.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+
+        response = await page.goto(f"{live_server.url}/api/v2/docs")
+        await page.locator(".opblock").first.wait_for(state="visible", timeout=30_000)
+
+        assert response is not None and response.status == 200
+        operations = await page.locator(".opblock").count()
+        assert operations >= 90
+        assert await page.locator(".opblock-summary-path", has_text="/api/v2/reports/tracked-hours").count() == 1
+        assert await page.locator("button.authorize").count() == 1
+        assert await page.locator(".info .title").inner_text() != ""
+        if SCREENSHOT:
+            await page.screenshot(path=SCREENSHOT, full_page=False)
+        await context.close()
+        assert elsewhere == []
+        assert problems == []
+
+    async def test_the_oauth2_redirect_page_is_where_swagger_ui_sends_the_browser(
+        self, live_server: LiveServer
+    ) -> None:
+        async with httpx.AsyncClient(base_url=live_server.url) as client:
+            script = await client.get("/api/v2/docs/init.js")
+            redirect = await client.get("/api/v2/docs/oauth2-redirect.html")
+
+        assert '"/api/v2/docs/oauth2-redirect.html"' in script.text
+        assert redirect.status_code == 200
+        assert redirect.headers["content-type"].startswith("text/html")
+        assert "swaggerUIRedirectOauth2" in redirect.text
+
+
+class TestApiDocsPage:
+    async def test_the_page_loads_nothing_from_another_host(self, live_server: LiveServer) -> None:
+        async with httpx.AsyncClient(base_url=live_server.url) as client:
+            page = await client.get("/api/v2/docs")
+            bundle = await client.get("/api/v2/docs/assets/swagger-ui-bundle.js")
+            css = await client.get("/api/v2/docs/assets/swagger-ui.css")
+            unknown = await client.get("/api/v2/docs/assets/..%2F__init__.py")
+
+        assert page.status_code == 200
+        assert "cdn" not in page.text and "https://" not in page.text
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert bundle.status_code == 200 and bundle.headers["content-type"].startswith("text/javascript")
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+        assert unknown.status_code == 404
