@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from worktally import __version__
 from worktally.activity.router import router as activity_router
+from worktally.api.content_type import JsonCharsetMiddleware
 from worktally.api.docs import install_docs
 from worktally.api.errors import register_error_handlers
 from worktally.api.openapi import document_api
@@ -129,4 +130,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.public_url.startswith("https://"),
     )
+    app.add_middleware(JsonCharsetMiddleware)  # D1: outermost, so every JSON response says its charset
     return app
