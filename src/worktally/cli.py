@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.config import Settings
+from worktally.core.clock import isoformat_z
 from worktally.db.session import create_engine_for, create_sessionmaker
 
 app = typer.Typer(help="Worktally: a self-hostable WebWork Time Tracker REST API V2 server.", no_args_is_help=True)
@@ -122,7 +123,7 @@ def token_create(
         if user is None:
             return None
         issued = await create_personal_token(session, user_id=user.id, name=name, scopes=wanted)
-        return {"token": issued.token, "expires_at": issued.expires_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+        return {"token": issued.token, "expires_at": isoformat_z(issued.expires_at)}  # D1
 
     result = _in_transaction(settings, work)
     if result is None:

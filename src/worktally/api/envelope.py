@@ -10,7 +10,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from worktally import API_VERSION
-from worktally.core.clock import isoformat_z, utc_now
+from worktally.core.clock import isoformat_offset, isoformat_z, utc_now
+from worktally.core.money import money_number
 
 T = TypeVar("T")
 
@@ -23,8 +24,21 @@ def _json_number(value: Decimal) -> int | float:
 # computed and stored as exact decimals (D14) and only become numbers at the edge.
 JsonNumber = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
 
+# Money (rates, budgets, amounts, per-currency totals; D1, D14): a JSON number with at most two decimals,
+# rounded half up to the cent from the exact Decimal: ``337.5``, ``12``, ``0.05``.
+MoneyNumber = Annotated[Decimal, PlainSerializer(money_number, return_type=int | float, when_used="json")]
+
+# Amounts per currency code (``{"USD": 337.5, "EUR": 10}``): never added across currencies (D1).
+MoneyByCurrency = dict[str, MoneyNumber]
+
 # Every datetime the API returns: ISO 8601, UTC, microseconds, `Z` (D1).
 UTCDatetime = Annotated[datetime, PlainSerializer(isoformat_z, return_type=str, when_used="json")]
+
+# A member-local instant where a field documents it (D1): the same form with the value's own UTC offset.
+LocalDatetime = Annotated[datetime, PlainSerializer(isoformat_offset, return_type=str, when_used="json")]
+
+# D1: every JSON response says its charset.
+JSON_MEDIA_TYPE = "application/json; charset=utf-8"
 
 
 class Pagination(BaseModel):
