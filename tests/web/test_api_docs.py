@@ -9,7 +9,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.auth.kit import register_client
+from tests.factories import Tenants
+from tests.factories.workspace import TEST_PASSWORD
 from tests.web.conftest import LiveServer
+from worktally.api.docs import OAUTH2_REDIRECT_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +67,49 @@ class TestApiDocsInBrowser:
         assert redirect.status_code == 200
         assert redirect.headers["content-type"].startswith("text/html")
         assert "swaggerUIRedirectOauth2" in redirect.text
+
+
+class TestSignInFromTheDocs:
+    async def test_authorize_with_oauth_and_pkce_then_try_an_operation(
+        self, tenants: Tenants, live_server: LiveServer, chromium: Any
+    ) -> None:
+        ws = await tenants.workspace()
+        redirect_uri = f"{live_server.url}/api/v2/docs/oauth2-redirect.html"
+        client = await register_client(tenants.sessionmaker, ws.owner.user_id, redirect_uri=redirect_uri)
+        context = await chromium.new_context()
+        page = await context.new_page()
+        await page.goto(f"{live_server.url}/sign-in")
+        await page.get_by_label("E-mail").fill(ws.owner.email)
+        await page.get_by_label("Password").fill(TEST_PASSWORD)
+        await page.get_by_role("button", name="Sign in").click()
+        await page.wait_for_url("**/settings/tokens")
+        await page.goto(f"{live_server.url}/api/v2/docs")
+        await page.locator("button.authorize").first.click()
+        oauth = page.locator(".auth-container", has_text="authorizationCode with PKCE")
+        await oauth.locator("#client_id_authorizationCode").fill(client.client_id)
+        assert await oauth.locator("#read-authorizationCode-checkbox-oauth2").is_checked()  # initOAuth's scopes
+
+        async with context.expect_page() as popup_info:
+            await oauth.get_by_role("button", name="Apply given OAuth2 credentials").click()
+        popup = await popup_info.value
+        await popup.get_by_role("button", name="Approve").click()
+        await oauth.get_by_role("button", name="Remove authorization").wait_for(timeout=20_000)  # "Logout"
+        await oauth.locator(".btn-done").click()
+
+        operation = page.locator("#operations-Workspaces-list_workspaces_api_v2_workspaces_get")
+        await operation.locator(".opblock-summary").click()
+        await operation.get_by_role("button", name="Try it out").click()
+        async with page.expect_response(lambda r: urlsplit(r.url).path == "/api/v2/workspaces") as answer:
+            await operation.get_by_role("button", name="Execute").click()
+        response = await answer.value
+        sent = await response.request.all_headers()
+        body = await response.json()
+        await context.close()
+
+        assert redirect_uri.endswith(OAUTH2_REDIRECT_PATH)
+        assert response.status == 200
+        assert sent["authorization"].startswith("Bearer wta_")  # the OAuth access token from the docs' sign-in
+        assert [w["id"] for w in body["data"]] == [ws.id]
 
 
 class TestApiDocsPage:
