@@ -20,7 +20,8 @@ from starlette.responses import HTMLResponse, Response
 
 DOCS_PATH = "/api/v2/docs"
 OAUTH2_REDIRECT_PATH = f"{DOCS_PATH}/oauth2-redirect.html"
-ASSETS_PATH = f"{DOCS_PATH}/assets"
+# Outside /api/v2: static files are not API requests, so they do not use up a client's rate limit (D8).
+ASSETS_PATH = "/docs-assets"
 
 # The files of the package's Swagger UI the page uses, and their media types; nothing else is served.
 ASSETS = {
@@ -55,13 +56,13 @@ def _page(title: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<link rel="stylesheet" href="{ASSETS_PATH}/swagger-ui.css">
-<link rel="icon" type="image/png" href="{ASSETS_PATH}/favicon-32x32.png">
+<link rel="stylesheet" href="{ASSETS_PATH}/swagger-ui/swagger-ui.css">
+<link rel="icon" type="image/png" href="{ASSETS_PATH}/swagger-ui/favicon-32x32.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="{ASSETS_PATH}/swagger-ui-bundle.js"></script>
-<script src="{DOCS_PATH}/init.js"></script>
+<script src="{ASSETS_PATH}/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="{ASSETS_PATH}/init.js"></script>
 </body>
 </html>
 """
@@ -99,7 +100,9 @@ def install_docs(app: FastAPI) -> None:
         return HTMLResponse(page, headers={**headers, "Cache-Control": "no-cache"})
 
     async def docs_script(request: Request) -> Response:
-        return Response(script, media_type="text/javascript; charset=utf-8", headers=headers)
+        return Response(
+            script, media_type="text/javascript; charset=utf-8", headers={**headers, "Cache-Control": "no-cache"}
+        )
 
     async def docs_asset(request: Request) -> Response:
         name = request.path_params["name"]
@@ -113,6 +116,6 @@ def install_docs(app: FastAPI) -> None:
         return HTMLResponse(_asset("oauth2-redirect.html"), headers={"X-Content-Type-Options": "nosniff"})
 
     app.add_route(DOCS_PATH, docs_page, methods=["GET"], include_in_schema=False)
-    app.add_route(f"{DOCS_PATH}/init.js", docs_script, methods=["GET"], include_in_schema=False)
+    app.add_route(f"{ASSETS_PATH}/init.js", docs_script, methods=["GET"], include_in_schema=False)
     app.add_route(OAUTH2_REDIRECT_PATH, oauth2_redirect, methods=["GET"], include_in_schema=False)
-    app.add_route(ASSETS_PATH + "/{name}", docs_asset, methods=["GET"], include_in_schema=False)
+    app.add_route(ASSETS_PATH + "/swagger-ui/{name}", docs_asset, methods=["GET"], include_in_schema=False)
