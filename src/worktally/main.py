@@ -12,6 +12,8 @@ from fastapi import APIRouter, FastAPI
 from worktally import __version__
 from worktally.activity.router import router as activity_router
 from worktally.api.body_limit import BodyLimitMiddleware
+from worktally.api.content_type import JsonCharsetMiddleware
+from worktally.api.docs import install_docs
 from worktally.api.errors import register_error_handlers
 from worktally.api.openapi import document_api
 from worktally.api.rate_limit import RateLimiter, RateLimitHeadersMiddleware
@@ -102,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="A self-hostable server speaking the WebWork Time Tracker REST API V2.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # api/docs.py serves Swagger UI from an installed package, not a CDN
         redoc_url=None,
         lifespan=lifespan,
         routes=app_routes(DOMAIN_ROUTERS),
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     document_api(app, api_routes(DOMAIN_ROUTERS))
+    install_docs(app)
 
     app.include_router(oauth2_router)
     app.include_router(web_router)
@@ -129,4 +132,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.public_url.startswith("https://"),
     )
+    app.add_middleware(JsonCharsetMiddleware)  # D1: outermost, so every JSON response says its charset
     return app

@@ -56,6 +56,7 @@ class TestActivityDescriptions:
             (str(scenario.alice.user_id), "Mockups", "120"),
             (str(scenario.alice.user_id), "Release", "120"),
             (str(scenario.bob.user_id), "Review", "120"),
+            (str(scenario.ws.owner.user_id), "", "0"),  # D16: listed without time, still a line
         }
 
     async def test_a_regular_user_sees_only_themself(self, scenario: Scenario) -> None:

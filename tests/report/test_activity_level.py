@@ -103,6 +103,7 @@ class TestActivityLevel:
                 (str(scenario.alice.user_id), "2026-11-03", "50", "2"),
                 (str(scenario.alice.user_id), "2026-11-04", "90", "1"),
                 (str(scenario.bob.user_id), "2026-11-03", "20", "1"),
+                (str(scenario.ws.owner.user_id), "", "", "0"),  # D16: listed without activity, still a line
             ]
         )
 

@@ -24,7 +24,7 @@ class TestDailyAttendance:
         users = by_user(response)
         alice = users[scenario.alice.user_id]
         assert alice["statuses"] == ["Present", "Tracked less"]
-        assert alice["first_start"] == "2026-11-03T09:00:00+01:00"
+        assert alice["first_start"] == "2026-11-03T09:00:00.000000+01:00"
         assert alice["tracked_minutes"] == 150
         assert alice["breaks"] == ["11:00 - 23:30"]
         assert alice["break_minutes"] == 750

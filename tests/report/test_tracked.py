@@ -50,10 +50,10 @@ class TestJsonData:
 
         data = document(report(rows))
 
-        assert data["total"] == {"total_minutes": 190, "total_amount": {"EUR": "-18.75", "USD": "30.00"}}
+        assert data["total"] == {"total_minutes": 190, "total_amount": {"EUR": -18.75, "USD": 30}}
         day = data["days"]["2026-11-03"]
         assert [u["user_name"] for u in day["users"]] == ['Ann "A"', "Bob"]
-        assert day["users"][0]["total_amount"] == {"EUR": "-6.25", "USD": "30.00"}
+        assert day["users"][0]["total_amount"] == {"EUR": -6.25, "USD": 30}
         assert data["days"]["2026-11-04"]["users"][0]["projects"] == [
             {"project_id": None, "project_name": None, "contract_id": None, "total_minutes": 10, "total_amount": {}}
         ]
@@ -64,7 +64,7 @@ class TestJsonData:
         data = document(report(rows, visible={1: True, 2: False}))
 
         users = data["days"]["2026-11-03"]["users"]
-        assert [u["total_amount"] for u in users] == [{"USD": "20.00"}, None]
+        assert [u["total_amount"] for u in users] == [{"USD": 20}, None]
         assert users[1]["projects"][0]["total_amount"] is None
         assert data["total"]["total_amount"] is None
 
@@ -88,7 +88,7 @@ class TestJsonData:
         got = list(tracked.csv_rows(report(rows)))
 
         assert got == [
-            ("2026-11-03", 1, 'Ann "A"', 10, "Apollo", 100, 90, "USD", "30.00"),
-            ("2026-11-03", 1, 'Ann "A"', 11, "Borealis", 101, 30, "EUR", "'-6.25"),
-            ("2026-11-03", 2, "Bob", 11, "Borealis", 101, 60, "EUR", "'-12.50"),
+            ("2026-11-03", 1, 'Ann "A"', 10, "Apollo", 100, 90, "USD", "30"),
+            ("2026-11-03", 1, 'Ann "A"', 11, "Borealis", 101, 30, "EUR", "-6.25"),
+            ("2026-11-03", 2, "Bob", 11, "Borealis", 101, 60, "EUR", "-12.5"),
         ]

@@ -56,7 +56,7 @@ class TestListTimesheets:
                 "project_name": "Website Redesign",
                 "contract_id": b.contract_id,
                 "total_minutes": 480,
-                "total_amount": 0.0,
+                "total_amount": {},  # D1: per currency; nothing billable here
             }
         ]
         assert sheet["daily_breakdown"]["2026-01-28"][0]["project_id"] is None
@@ -112,7 +112,7 @@ class TestListTimesheets:
         as_owner = await timesheet(b)
         as_member = await timesheet(b, api=b.member.api)
 
-        assert as_owner["total_amount"] == 100.0
+        assert as_owner["total_amount"] == {"USD": 100}
         assert as_member["total_amount"] is None
         assert all(i["total_amount"] is None for i in as_member["daily_breakdown"]["2026-01-27"])
 

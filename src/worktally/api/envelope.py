@@ -7,10 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from worktally import API_VERSION
-from worktally.core.clock import isoformat_z, utc_now
+from worktally.core.clock import isoformat_offset, isoformat_z, utc_now
+from worktally.core.money import money_number
 
 T = TypeVar("T")
 
@@ -23,8 +24,41 @@ def _json_number(value: Decimal) -> int | float:
 # computed and stored as exact decimals (D14) and only become numbers at the edge.
 JsonNumber = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
 
+# Money (rates, budgets, amounts, per-currency totals; D1, D14): a JSON number with at most two decimals,
+# rounded half up to the cent from the exact Decimal: ``337.5``, ``12``, ``0.05``.
+MoneyNumber = Annotated[
+    Decimal,
+    PlainSerializer(money_number, return_type=int | float, when_used="json"),
+    WithJsonSchema(
+        {"type": "number", "description": "Money: at most two decimals, exact (D1).", "examples": [337.5]},
+        mode="serialization",
+    ),
+]
+
+# Amounts per currency code (``{"USD": 337.5, "EUR": 10}``): never added across currencies (D1).
+MoneyByCurrency = dict[str, MoneyNumber]
+
 # Every datetime the API returns: ISO 8601, UTC, microseconds, `Z` (D1).
-UTCDatetime = Annotated[datetime, PlainSerializer(isoformat_z, return_type=str, when_used="json")]
+UTCDatetime = Annotated[
+    datetime,
+    PlainSerializer(isoformat_z, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "examples": ["2026-01-29T12:00:00.000000Z"]}, mode="serialization"
+    ),
+]
+
+# A member-local instant where a field documents it (D1): the same form with the value's own UTC offset.
+LocalDatetime = Annotated[
+    datetime,
+    PlainSerializer(isoformat_offset, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "examples": ["2026-01-29T13:00:00.000000+01:00"]},
+        mode="serialization",
+    ),
+]
+
+# D1: every JSON response says its charset.
+JSON_MEDIA_TYPE = "application/json; charset=utf-8"
 
 
 class Pagination(BaseModel):

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from worktally.api.envelope import error_body
+from worktally.api.envelope import JSON_MEDIA_TYPE, error_body
 from worktally.core.errors import AppError
 from worktally.db.availability import RETRY_AFTER_SECONDS, describe, is_database_unavailable
 
@@ -29,7 +29,9 @@ def error_response(
     errors: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(error_body(message, code=code, errors=errors), status_code=status, headers=headers)
+    return JSONResponse(
+        error_body(message, code=code, errors=errors), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE
+    )
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:

@@ -20,7 +20,6 @@ from worktally.db.availability import describe, is_database_unavailable, masked_
 from worktally.db.session import create_engine_for, create_sessionmaker
 
 T = TypeVar("T")
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # D1
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -8,7 +8,8 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.cli.app import oauth_app
-from worktally.cli.common import DATETIME_FORMAT, emit, fail, in_transaction, load_settings
+from worktally.cli.common import emit, fail, in_transaction, load_settings
+from worktally.core.clock import isoformat_z
 
 
 @oauth_app.command("create")
@@ -72,9 +73,9 @@ def oauth_client_list(
                     "redirect_uris": client.redirect_uris,
                     "grant_types": client.grant_types,
                     "scopes": client.scopes,
-                    "created_at": client.created_at.strftime(DATETIME_FORMAT),
+                    "created_at": isoformat_z(client.created_at),
                     "revoked": client.revoked_at is not None,
-                    "revoked_at": client.revoked_at.strftime(DATETIME_FORMAT) if client.revoked_at else None,
+                    "revoked_at": isoformat_z(client.revoked_at) if client.revoked_at else None,
                 }
                 for client in clients
             ]

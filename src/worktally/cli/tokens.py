@@ -8,7 +8,8 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.cli.app import token_app
-from worktally.cli.common import DATETIME_FORMAT, emit, fail, in_transaction, load_settings
+from worktally.cli.common import emit, fail, in_transaction, load_settings
+from worktally.core.clock import isoformat_z
 
 
 @token_app.command("create")
@@ -31,7 +32,7 @@ def token_create(
         if user is None:
             fail(f"no user with e-mail {email}")
         issued = await create_personal_token(session, user_id=user.id, name=name, scopes=wanted)
-        return {"token": issued.token, "expires_at": issued.expires_at.strftime(DATETIME_FORMAT)}
+        return {"token": issued.token, "expires_at": isoformat_z(issued.expires_at)}
 
     emit(in_transaction(settings, work))
 
@@ -55,11 +56,11 @@ def token_list(email: Annotated[str, typer.Option()]) -> None:
                     "id": token.id,
                     "name": token.name,
                     "scopes": token.scopes,
-                    "created_at": token.created_at.strftime(DATETIME_FORMAT),
-                    "expires_at": token.expires_at.strftime(DATETIME_FORMAT),
-                    "last_used_at": token.last_used_at.strftime(DATETIME_FORMAT) if token.last_used_at else None,
+                    "created_at": isoformat_z(token.created_at),
+                    "expires_at": isoformat_z(token.expires_at),
+                    "last_used_at": isoformat_z(token.last_used_at) if token.last_used_at else None,
                     "revoked": token.revoked_at is not None,
-                    "revoked_at": token.revoked_at.strftime(DATETIME_FORMAT) if token.revoked_at else None,
+                    "revoked_at": isoformat_z(token.revoked_at) if token.revoked_at else None,
                 }
                 for token in tokens
             ]

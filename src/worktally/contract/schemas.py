@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.envelope import MoneyNumber, UTCDatetime
 from worktally.api.fields import Id
 from worktally.contract.rules import ContractStatus, RateType, ScreenshotMode
 from worktally.project.schemas import Money, WorkspaceInBody
@@ -51,7 +51,7 @@ class ContractRead(BaseModel):
     weekly_hours_limit: int | None
     screenshots: str | None
     screenshots_label: str | None
-    rate: JsonNumber | None
+    rate: MoneyNumber | None
     rate_type: int | None
     status: str
     currency: str | None

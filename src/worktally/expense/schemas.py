@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BaseModel, Field, StringConstraints
 
-from worktally.api.envelope import Envelope, JsonNumber, UTCDatetime
+from worktally.api.envelope import Envelope, MoneyNumber, UTCDatetime
 from worktally.api.fields import Id, NoNul
 
 # D14: Decimal in and in storage; a JSON number out (the exact value with at most two decimals).
@@ -57,7 +57,7 @@ class ExpenseRead(BaseModel):
     expense_name: str
     project: str | None
     category: str | None
-    amount: JsonNumber
+    amount: MoneyNumber
     note: str | None
     type: ExpenseType
     added_dte: str = Field(description='The day it was added, formatted like "Jan 15, 2024".')
@@ -73,7 +73,7 @@ class ExpenseRead(BaseModel):
 class ExpenseList(Envelope[list[ExpenseRead]]):
     """The list envelope plus the exact sum of every matching expense (not only this page)."""
 
-    total_amount: JsonNumber = Field(description="Sum of the amounts of all matching expenses (extension).")
+    total_amount: MoneyNumber = Field(description="Sum of the amounts of all matching expenses (extension).")
     currency: str = Field(description="The workspace's currency.")
 
 

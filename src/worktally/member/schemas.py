@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.envelope import MoneyNumber, UTCDatetime
 from worktally.api.fields import NoNul, Timezone
 
 
@@ -54,7 +54,7 @@ class MemberRead(BaseModel):
     team_id: int | None = Field(description="Extension: the id of the member's team (D17).")
     team_name: str | None
     title: str | None
-    rate: JsonNumber | None = Field(description="Null unless the caller may see this member's rates (D6).")
+    rate: MoneyNumber | None = Field(description="Null unless the caller may see this member's rates (D6).")
     rate_status: int
     rate_type: str
     currency: str

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.envelope import JsonNumber, MoneyNumber, UTCDatetime
 from worktally.api.fields import NoNul
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul]
@@ -14,7 +14,9 @@ TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Icon = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul]
 Notes = Annotated[str, StringConstraints(max_length=10_000), NoNul]
 Hours = Annotated[Decimal, Field(ge=0, le=Decimal("9999999999"), allow_inf_nan=False)]
-Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999"), allow_inf_nan=False)]
+Money = Annotated[
+    Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2, allow_inf_nan=False)
+]
 Color = Annotated[str, StringConstraints(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")]
 
 
@@ -77,11 +79,11 @@ class ProjectRead(BaseModel):
     start_date: date | None
     deadline: date | None
     estimation: JsonNumber | None
-    budget_estimation: JsonNumber | None
+    budget_estimation: MoneyNumber | None
     notes: str | None
     icon: str | None
     is_billable: bool
-    rate: JsonNumber | None
+    rate: MoneyNumber | None
     weekly_hours_limit: int | None
     screenshots: str | None
     tags: list[TagRead]

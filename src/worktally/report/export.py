@@ -1,6 +1,9 @@
-"""``?format=csv`` (D16, extension): the same rows as the JSON report, one line per innermost item.
+"""``?format=csv`` (D16, extension): the same members and numbers as the JSON report, one line per innermost
+item, and one line for a member the JSON lists with nothing inside (no entries, days, tasks or descriptions):
+that line has the member's cells, empty item cells and 0 for the minutes or slots.
 
-Columns (header line first; minutes are integers, amounts decimal strings, empty cells for null):
+Columns (header line first; minutes are integers, amounts the JSON's number digits, empty cells for null;
+datetimes as in the JSON, D1: UTC with ``Z``, or the member's offset where the field documents it):
 
 - tracked-hours: date, user_id, user_name, project_id, project_name, contract_id, total_minutes, currency, total_amount
 - daily-timeline: date, user_id, user_name, entry_id, start_time, end_time, duration_minutes, project_id,
@@ -25,6 +28,7 @@ from typing import Any
 
 from fastapi.responses import StreamingResponse
 
+from worktally.core.clock import isoformat_offset, isoformat_z
 from worktally.report.schemas import (
     ActivityDescriptionsReport,
     ActivityLevelReport,
@@ -98,7 +102,7 @@ def cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return isoformat_z(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
@@ -106,16 +110,22 @@ def cell(value: Any) -> Any:
     return value
 
 
+def _local(value: datetime | None) -> str | None:
+    return None if value is None else isoformat_offset(value)
+
+
 def timeline_rows(report: DailyTimelineReport) -> Iterable[Row]:
     for user in report.users:
+        if not user.entries:
+            yield (report.date, user.user_id, user.user_name, None, None, None, 0, *(None,) * 7)
         for entry in user.entries:
             yield (
                 report.date,
                 user.user_id,
                 user.user_name,
                 entry.id,
-                entry.start_time,
-                entry.end_time,
+                _local(entry.start_time),
+                _local(entry.end_time),
                 entry.duration_minutes,
                 entry.project_id,
                 entry.project_name,
@@ -134,8 +144,8 @@ def attendance_rows(report: DailyAttendanceReport) -> Iterable[Row]:
             user.user_id,
             user.user_name,
             ";".join(user.statuses),
-            user.first_start,
-            user.last_end,
+            _local(user.first_start),
+            _local(user.last_end),
             user.tracked_minutes,
             user.expected_minutes,
             user.late_minutes,
@@ -149,12 +159,16 @@ def attendance_rows(report: DailyAttendanceReport) -> Iterable[Row]:
 
 def activity_level_rows(report: ActivityLevelReport) -> Iterable[Row]:
     for user in report.users:
+        if not user.days:
+            yield (user.user_id, user.user_name, None, None, 0)
         for day in user.days:
             yield (user.user_id, user.user_name, day.date, day.activity_level, day.slots)
 
 
 def task_report_rows(report: TaskReport) -> Iterable[Row]:
     for user in report.users:
+        if not user.tasks:
+            yield (user.user_id, user.user_name, None, None, None, None, None, 0)
         for task in user.tasks:
             for day in task.daily_breakdown:
                 yield (
@@ -171,6 +185,8 @@ def task_report_rows(report: TaskReport) -> Iterable[Row]:
 
 def activity_descriptions_rows(report: ActivityDescriptionsReport) -> Iterable[Row]:
     for user in report.users:
+        if not user.descriptions:
+            yield (user.user_id, user.user_name, None, 0)
         for item in user.descriptions:
             yield (user.user_id, user.user_name, item.activity_description, item.total_minutes)
 

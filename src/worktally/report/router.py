@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from worktally.api.deps import SessionDep, require
-from worktally.api.envelope import Envelope, Pagination, meta
+from worktally.api.envelope import JSON_MEDIA_TYPE, Envelope, Pagination, meta
 from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
@@ -45,13 +45,13 @@ MESSAGE = "Report generated successfully"
 def _json_text(data: str) -> Response:
     """The envelope around a report already written as JSON text (``report/tracked.py``)."""
     head = f'{{"success":true,"message":{pydantic_core.to_json(MESSAGE).decode()},"data":'
-    return Response(f'{head}{data},"meta":{meta().model_dump_json()}}}', media_type="application/json")
+    return Response(f'{head}{data},"meta":{meta().model_dump_json()}}}', media_type=JSON_MEDIA_TYPE)
 
 
 def _json(report: BaseModel, pagination: Pagination | None = None) -> Response:
     """The envelope, serialised once by its own typed model (a month's report can be megabytes)."""
     envelope = Envelope[Any](data=report, message=MESSAGE, meta=meta(pagination))
-    return Response(envelope.model_dump_json(), media_type="application/json")
+    return Response(envelope.model_dump_json(), media_type=JSON_MEDIA_TYPE)
 
 
 @router.get(

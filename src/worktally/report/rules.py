@@ -40,17 +40,6 @@ def amount_cents(minutes_: int, rate_cents: int) -> int:
     return (rate_cents * minutes_ * 2 + 60) // 120
 
 
-_HUNDREDTHS = tuple(f"{n:02d}" for n in range(100))
-
-
-def cents_str(cents: int) -> str:
-    """Whole cents as a decimal string with two places (``-1250`` → ``"-12.50"``); it runs for every report row."""
-    if cents < 0:
-        return f"-{cents_str(-cents)}"
-    whole, hundredths = divmod(cents, 100)
-    return f"{whole}.{_HUNDREDTHS[hundredths]}"
-
-
 @dataclass(frozen=True, slots=True)
 class RateSources:
     contract_id: int | None

@@ -1,17 +1,19 @@
-"""Report response shapes (D16): defined once, minutes always integers, amounts as decimal strings per currency.
+"""Report response shapes (D16): defined once, minutes always integers, amounts as numbers per currency (D1).
 
 ``total_amount`` is ``null`` when the caller may not see the rates behind it (D6), else an object keyed by
-currency code (``{"USD": "12.50"}``; ``{}`` when nothing billable was tracked).
+currency code (``{"USD": 12.5}``; ``{}`` when nothing billable was tracked), never summed across currencies.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Amounts = dict[str, str]
+from worktally.api.envelope import LocalDatetime, MoneyByCurrency
+
+Amounts = MoneyByCurrency
 
 AttendanceStatus = Literal["Present", "Late", "Left early", "Tracked less", "Absent", "On leave", "Holiday"]
 
@@ -58,8 +60,8 @@ class TrackedHoursReport(BaseModel):
 
 class TimelineEntry(BaseModel):
     id: str
-    start_time: datetime = Field(description="ISO 8601 with the workspace owner's UTC offset.")
-    end_time: datetime = Field(description="ISO 8601 with the workspace owner's UTC offset.")
+    start_time: LocalDatetime = Field(description="ISO 8601 with the workspace owner's UTC offset (D1).")
+    end_time: LocalDatetime = Field(description="ISO 8601 with the workspace owner's UTC offset (D1).")
     duration_minutes: int = Field(description="The part of the entry inside the member's day (D9).")
     project_id: int | None
     project_name: str | None
@@ -93,8 +95,8 @@ class AttendanceUser(BaseModel):
     timezone: str
     statuses: list[AttendanceStatus]
     is_working_day: bool
-    first_start: datetime | None = Field(description="The day's first start, with the member's UTC offset.")
-    last_end: datetime | None = Field(description="The day's last end, with the member's UTC offset.")
+    first_start: LocalDatetime | None = Field(description="The day's first start, with the member's UTC offset (D1).")
+    last_end: LocalDatetime | None = Field(description="The day's last end, with the member's UTC offset (D1).")
     tracked_minutes: int
     expected_minutes: int = Field(description="Expected minutes, less leave taken that day.")
     late_minutes: int

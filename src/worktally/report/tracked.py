@@ -6,8 +6,9 @@ by name, through ranks over the few distinct members and projects), filtered and
 (``items``), and the JSON document is written as text from pieces that repeat (a project's opening, a member's
 name), each encoded once. The shape is ``schemas.TrackedHoursReport``; the tests hold the two to each other.
 
-Amounts (D6, D14) are whole cents per row (rate cents x minutes / 60, half a cent up), summed exactly, and
-shown only where the caller may see the member's rates.
+Amounts (D1, D6, D14) are whole cents per row (rate cents x minutes / 60, half a cent up), summed exactly per
+currency, written as JSON numbers (CSV cells with the same digits), and shown only where the caller may see
+the member's rates.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from worktally.core.money import cents_number
 from worktally.report import rules
 from worktally.report.export import cell
 from worktally.report.params import DateRange
@@ -126,8 +128,8 @@ def items(report: TrackedHours) -> Iterator[tuple[date, int, _Pair, int, bool, s
 def _amounts(cents: dict[str, int]) -> str:
     if len(cents) == 1:
         for currency, value in cents.items():
-            return f'{{"{currency}":"{rules.cents_str(value)}"}}'
-    return "{" + ",".join(f'"{c}":"{rules.cents_str(v)}"' for c, v in sorted(cents.items())) + "}"
+            return f'{{"{currency}":{cents_number(value)}}}'
+    return "{" + ",".join(f'"{c}":{cents_number(v)}' for c, v in sorted(cents.items())) + "}"
 
 
 def _text(value: str | None) -> str:
@@ -177,7 +179,7 @@ def json_data(report: TrackedHours) -> str:
                 day_minutes[item_day] = 0
             day, user_id, user_minutes, user_visible, user_cents, projects = item_day, item_user, 0, visible, {}, []
         if currency is not None:
-            projects.append(f'{pair.opening}{minutes},"total_amount":{{"{currency}":"{rules.cents_str(cents)}"}}}}')
+            projects.append(f'{pair.opening}{minutes},"total_amount":{{"{currency}":{cents_number(cents)}}}}}')
             user_cents[currency] = user_cents.get(currency, 0) + cents
         elif visible:
             projects.append(f'{pair.opening}{minutes},"total_amount":{{}}}}')
@@ -221,5 +223,5 @@ def csv_rows(report: TrackedHours) -> Iterator[Row]:
             cell(pair.contract_id),
             minutes,
             "" if currency is None else currency,
-            "" if currency is None else cell(rules.cents_str(cents)),
+            "" if currency is None else cents_number(cents),
         )

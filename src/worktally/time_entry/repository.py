@@ -97,6 +97,9 @@ async def entries_with_rates(
             Contract.rate.label("contract_rate"),
             Contract.rate_type,
             Membership.rate.label("member_rate"),
+            Project.currency.label("project_currency"),
+            Contract.currency.label("contract_currency"),
+            Membership.currency.label("member_currency"),
         )
         .outerjoin(Project, Project.id == TimeEntry.project_id)
         .outerjoin(Contract, Contract.id == TimeEntry.contract_id)

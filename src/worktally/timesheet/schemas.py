@@ -5,10 +5,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from worktally.api.envelope import JsonNumber, UTCDatetime
+from worktally.api.envelope import MoneyByCurrency, UTCDatetime
 from worktally.api.fields import Text
 
-# Money as a JSON number with two places (D14 keeps it exact until here).
+# Money per currency, as JSON numbers (D1: never added across currencies; D14 keeps it exact until here).
 
 TimesheetStatus = Literal["pending", "submitted", "approved", "rejected"]
 
@@ -25,7 +25,9 @@ class DailyProjectMinutes(BaseModel):
     project_name: str | None
     contract_id: int | None
     total_minutes: int
-    total_amount: JsonNumber | None = None
+    total_amount: MoneyByCurrency | None = Field(
+        default=None, description='Per currency (`{"USD": 12.5}`); only when the caller may see rates (D6).'
+    )
 
 
 class TimesheetRead(BaseModel):
@@ -36,7 +38,10 @@ class TimesheetRead(BaseModel):
     status: TimesheetStatus
     total_hours: float
     total_minutes: int
-    total_amount: JsonNumber | None = Field(description="Only when the caller may see this member's rates (D6).")
+    total_amount: MoneyByCurrency | None = Field(
+        description='Per currency (`{"USD": 12.5, "EUR": 10}`), never summed across currencies (D1); '
+        "only when the caller may see this member's rates (D6)."
+    )
     submitted_on: UTCDatetime | None
     reject_reason: str | None
     member: TimesheetMember

@@ -18,9 +18,9 @@ from worktally.auth.principal import Principal
 from worktally.auth.visibility import IdSubquery, user_ids
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
-from worktally.core.money import to_money
 from worktally.core.timezones import zone
 from worktally.db.models import Timesheet, User
+from worktally.report.rules import RateSources, amount_cents, effective_rate
 from worktally.time_entry import repository as entries
 from worktally.time_entry.rules import Interval, day_bounds, local_date
 from worktally.time_entry.targets import MemberInfo, find_member, lock_member_time
@@ -158,11 +158,26 @@ async def _read_many(
     return [_read(principal, ts, user, by_user[ts.user_id], tz_by_user[ts.user_id]) for ts, user in rows]
 
 
-def _rate(entry: Any) -> Decimal | None:
-    if entry.project_id is None or not entry.is_billable:
-        return None
-    rate: Decimal | None = {1: entry.contract_rate, 2: entry.member_rate, 3: entry.project_rate}.get(entry.rate_type)
-    return rate
+def _rate(entry: Any) -> tuple[int, str] | None:
+    """The entry's hourly rate in cents and its currency, by the reports' rule (one billing rule, D6)."""
+    rate = effective_rate(
+        RateSources(
+            contract_id=entry.contract_id if entry.project_id is not None else None,
+            is_billable=entry.is_billable,
+            rate_type=entry.rate_type,
+            contract_rate=entry.contract_rate,
+            contract_currency=entry.contract_currency,
+            member_rate=entry.member_rate,
+            member_currency=entry.member_currency,
+            project_rate=entry.project_rate,
+            project_currency=entry.project_currency,
+        )
+    )
+    return None if rate is None else (int(rate[0] * 100), rate[1])
+
+
+def _amounts(cents: dict[str, int]) -> dict[str, Decimal]:
+    return {currency: Decimal(value) / 100 for currency, value in sorted(cents.items())}
 
 
 def _read(principal: Principal, ts: Timesheet, user: User, found: Sequence[Any], tz: ZoneInfo) -> TimesheetRead:
@@ -174,21 +189,25 @@ def _read(principal: Principal, ts: Timesheet, user: User, found: Sequence[Any],
             minutes[day.isoformat()][(entry.project_id, entry.contract_id)].append(entry)
     breakdown: dict[str, list[DailyProjectMinutes]] = {}
     total_minutes = 0
-    total_amount = Decimal(0)
+    total_cents: dict[str, int] = {}
     for day_key in sorted(minutes):
         items = []
         for (project_id, contract_id), day_entries in minutes[day_key].items():
             day_minutes = sum(e.duration_minutes for e in day_entries)
-            amount = sum((Decimal(e.duration_minutes) / 60 * (_rate(e) or Decimal(0)) for e in day_entries), Decimal(0))
             total_minutes += day_minutes
-            total_amount += amount
+            # D1: per currency, never added across currencies; priced per day and contract as the reports are.
+            day_cents: dict[str, int] = {}
+            rate = _rate(day_entries[0])  # one project and contract: one rate
+            if rate is not None:
+                day_cents[rate[1]] = amount_cents(day_minutes, rate[0])
+                total_cents[rate[1]] = total_cents.get(rate[1], 0) + day_cents[rate[1]]
             items.append(
                 DailyProjectMinutes(
                     project_id=project_id,
                     project_name=day_entries[0].project_name,
                     contract_id=contract_id,
                     total_minutes=day_minutes,
-                    total_amount=to_money(amount) if show_money else None,
+                    total_amount=_amounts(day_cents) if show_money else None,
                 )
             )
         breakdown[day_key] = items
@@ -200,7 +219,7 @@ def _read(principal: Principal, ts: Timesheet, user: User, found: Sequence[Any],
         status=ts.status,
         total_hours=round(total_minutes / 60, 2),
         total_minutes=total_minutes,
-        total_amount=to_money(total_amount) if show_money else None,
+        total_amount=_amounts(total_cents) if show_money else None,
         submitted_on=ts.submitted_at,
         reject_reason=ts.reject_reason,
         member=TimesheetMember(id=user.id, firstname=user.firstname, lastname=user.lastname, email=user.email),

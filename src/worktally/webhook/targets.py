@@ -18,6 +18,7 @@ import httpx
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MAX_URL_LENGTH = 2048
+ALLOW_PRIVATE_SETTING = "WORKTALLY_WEBHOOKS_ALLOW_PRIVATE_TARGETS"  # D11, named in the refusal
 RESOLVE_TIMEOUT_SECONDS = 5.0
 
 
@@ -67,11 +68,42 @@ def ip_literal(host: str) -> IPAddress | None:
         return None
 
 
+# IPv6 prefixes that carry an IPv4 address in their low (NAT64, RFC 6052) or high (6to4, RFC 3056) bits: a
+# packet to them reaches that IPv4 address, so it is that address that must be public.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: local-use translation, never global
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291 (deprecated): ::a.b.c.d
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # RFC 2765 (SIIT): ::ffff:0:a.b.c.d
+# Not globally reachable (IANA special-purpose registries) though older Pythons' ``is_global`` says so.
+_NOT_GLOBAL: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (
+    ipaddress.IPv4Network("192.0.0.0/24"),  # IETF protocol assignments
+    _NAT64_LOCAL,
+    ipaddress.IPv6Network("3fff::/20"),  # documentation (RFC 9637)
+)
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a packet to ``address`` ends up at, for the forms that embed one."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _NAT64 or address in _IPV4_TRANSLATED:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _SIX_TO_FOUR:
+        return address.sixtofour
+    if address in _IPV4_COMPATIBLE and int(address) > 1:  # not :: and ::1, which are themselves
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: IPAddress) -> bool:
-    """Globally routable unicast: not private, loopback, link-local, shared, reserved or multicast."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+    """Globally routable unicast: not private, loopback, link-local, shared, reserved or multicast, and for
+    IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4), neither is that address."""
+    if isinstance(address, ipaddress.IPv6Address) and address not in _NAT64_LOCAL:
+        address = embedded_ipv4(address) or address
+    if any(address in network for network in _NOT_GLOBAL):
+        return False
+    return address.is_global and not address.is_multicast and not address.is_reserved
 
 
 async def resolve(host: str, port: int) -> list[IPAddress]:
@@ -101,7 +133,10 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
 def refuse_private(addresses: list[IPAddress]) -> None:
     blocked = [a for a in addresses if not is_public(a)]
     if blocked:
-        raise TargetRefused(f"The url must not point to a private, loopback or link-local address ({blocked[0]}).")
+        raise TargetRefused(
+            f"The url must not point to a private, loopback, link-local or reserved address ({blocked[0]}); "
+            f"the server's operator may allow such targets with {ALLOW_PRIVATE_SETTING}=true."
+        )
 
 
 async def check_when_saving(raw: str, *, allow_private: bool) -> str:

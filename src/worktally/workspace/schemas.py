@@ -13,4 +13,5 @@ class WorkspaceRead(BaseModel):
     role: str
     status: str
     created_at: UTCDatetime
-    activated_at: str | None  # catalogue: "2025-02-19 19:24:55" (space-separated, no zone)
+    # The catalogue shows "2025-02-19 19:24:55"; D1 writes it as every other datetime.
+    activated_at: UTCDatetime | None

@@ -23,7 +23,7 @@ async def list_workspaces(
             role=row["role"],
             status=row["status"],
             created_at=row["created_at"],
-            activated_at=row["activated_at"].strftime("%Y-%m-%d %H:%M:%S") if row["activated_at"] else None,
+            activated_at=row["activated_at"],
         )
         for row in rows
     ]
