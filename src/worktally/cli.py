@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.config import Settings
+from worktally.core.logs import configure_logging
 from worktally.db.session import create_engine_for, create_sessionmaker
+from worktally.ops import cli as ops_cli
 
 app = typer.Typer(help="Worktally: a self-hostable WebWork Time Tracker REST API V2 server.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal access tokens.", no_args_is_help=True)
@@ -27,10 +29,7 @@ log = logging.getLogger("worktally.cli")
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        stream=sys.stderr, level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)  # D20: text or JSON on stderr, secrets redacted
 
 
 def _emit(payload: dict[str, Any]) -> None:
@@ -267,6 +266,7 @@ def serve(
     _configure_logging(settings)
     _migrate(settings)
     settings.resolved_secret_key()  # create the shared key once, before the workers start
+    ops_cli.before_serve(settings, workers)  # the connection budget; metrics shared by the workers
     uvicorn.run(
         "worktally.asgi:app",
         host=host,
@@ -277,7 +277,11 @@ def serve(
         access_log=False,
         # Importing the app takes seconds on a busy host; uvicorn's 5 s default restarts workers in a loop.
         timeout_worker_healthcheck=30,
+        log_config=None,  # worktally.asgi configures logging in each worker (D20)
     )
+
+
+ops_cli.register(app)  # backup, restore (D20)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     secret_key_file: str = "./worktally.secret"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # D20: "json" gives one JSON object per line, with request ids
     db_pool_size: int = 10
     db_echo: bool = False
     # FastAPI's OpenTelemetry hooks (traces, metrics, logs) for a configured OpenTelemetry SDK; off by default,
