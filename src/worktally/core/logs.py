@@ -38,7 +38,8 @@ LOG_WORKSPACE_ID = "log_workspace_id"
 # Loggers that write secret values at DEBUG: Authlib logs each issued token dict ("Issue token %r to %r"),
 # SQLAlchemy's engine its result rows (a webhook's secret, a password hash). Below INFO their arguments are
 # shown by type only ("Issue token <dict> to <Client>"), whatever the configured level.
-QUIET_LOGGERS = ("authlib", "sqlalchemy.engine", "sqlalchemy.orm", "httpcore", "hpack")
+# aiosqlite logs each statement it executes with its parameters at DEBUG.
+QUIET_LOGGERS = ("authlib", "sqlalchemy.engine", "sqlalchemy.orm", "aiosqlite", "asyncpg", "psycopg", "httpcore", "hpack")
 
 _SECRET_KEYS = (
     "access_token|refresh_token|id_token|token|client_secret|secret|secret_key|password|password_hash|"
@@ -47,7 +48,7 @@ _SECRET_KEYS = (
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Our own token kinds (auth/tokens.py, oauth2/clients.py) and Standard Webhooks secrets.
     (re.compile(r"\b(wtp|wta|wtr|wts|whsec)_[A-Za-z0-9_\-+/=]+"), r"\1_" + REDACTED),
-    (re.compile(r"\$argon2(?:id|i|d)\$[^\s'\",)\]}]+"), "$argon2" + REDACTED),
+    (re.compile(r"\$argon2(?:id|i|d)\$(?:v=\d+\$)?(?:[a-z]=\d+,?)*\$?[A-Za-z0-9+/=$]*"), "$argon2" + REDACTED),
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+"), r"\1 " + REDACTED),
     (
         re.compile(
@@ -145,7 +146,7 @@ def scrub(record: logging.LogRecord) -> None:
             record.__dict__[key] = redact(value)
 
 
-_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "request_id"}
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "request_id", "rid"}
 
 
 class _RecordFactory:

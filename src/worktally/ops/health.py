@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from worktally.config import Settings
 from worktally.core.clock import utc_now
@@ -143,8 +144,18 @@ async def sample_pools_forever(app: Starlette) -> None:
         await asyncio.sleep(POOL_SAMPLE_SECONDS)
 
 
+class _NamedRoute(Route):
+    """A plain route that leaves itself in the scope, as FastAPI's do, for the metrics' route label."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match != Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+
 ROUTES = (
-    Route("/livez", livez, methods=["GET"], include_in_schema=False),
-    Route("/readyz", readyz, methods=["GET"], include_in_schema=False),
-    Route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False),
+    _NamedRoute("/livez", livez, methods=["GET"], include_in_schema=False),
+    _NamedRoute("/readyz", readyz, methods=["GET"], include_in_schema=False),
+    _NamedRoute("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False),
 )
