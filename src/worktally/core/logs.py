@@ -39,7 +39,16 @@ LOG_WORKSPACE_ID = "log_workspace_id"
 # SQLAlchemy's engine its result rows (a webhook's secret, a password hash). Below INFO their arguments are
 # shown by type only ("Issue token <dict> to <Client>"), whatever the configured level.
 # aiosqlite logs each statement it executes with its parameters at DEBUG.
-QUIET_LOGGERS = ("authlib", "sqlalchemy.engine", "sqlalchemy.orm", "aiosqlite", "asyncpg", "psycopg", "httpcore", "hpack")
+QUIET_LOGGERS = (
+    "authlib",
+    "sqlalchemy.engine",
+    "sqlalchemy.orm",
+    "aiosqlite",
+    "asyncpg",
+    "psycopg",
+    "httpcore",
+    "hpack",
+)
 
 _SECRET_KEYS = (
     "access_token|refresh_token|id_token|token|client_secret|secret|secret_key|password|password_hash|"
@@ -146,7 +155,12 @@ def scrub(record: logging.LogRecord) -> None:
             record.__dict__[key] = redact(value)
 
 
-_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "request_id", "rid"}
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "rid",
+}
 
 
 class _RecordFactory:
@@ -224,9 +238,12 @@ def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    uvicorn_access = logging.getLogger("uvicorn.access")  # worktally.access is the access log (ops/http.py)
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
     logging.getLogger("alembic").setLevel(logging.WARNING)
     install_redaction()
