@@ -23,11 +23,12 @@ pytestmark = pytest.mark.slow
 
 
 class PostgresDatabases:
-    def __init__(self, server: str) -> None:
-        self.server = server
+    def __init__(self) -> None:
+        self.server = ""
         self.names: list[str] = []
 
     def new(self) -> str:
+        self.server = self.server or need_service("WORKTALLY_TEST_POSTGRES_URL", "PostgreSQL")
         url, name = create_postgres_database(self.server, prefix="wt_ops_backup")
         self.names.append(name)
         return url
@@ -35,7 +36,8 @@ class PostgresDatabases:
 
 @pytest.fixture
 def postgres() -> Iterator[PostgresDatabases]:
-    databases = PostgresDatabases(need_service("WORKTALLY_TEST_POSTGRES_URL", "PostgreSQL"))
+    """PostgreSQL databases made on demand (``new()``; the server is required only then), dropped at the end."""
+    databases = PostgresDatabases()
     yield databases
     for name in databases.names:
         drop_postgres_database(databases.server, name)
@@ -119,9 +121,11 @@ class TestBackup:
         assert header["revision"] == ",".join(sorted(head_revisions()))
         assert header["tables"] == summary.tables
         assert first_table == {"table": "users", "columns": first_table["columns"]}
+        assert file.stat().st_mode & 0o777 == 0o600
 
-    def test_is_a_snapshot_while_others_write(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path}/live.sqlite3"
+    @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+    def test_is_a_snapshot_while_others_write(self, tmp_path: Path, kind: str, postgres: PostgresDatabases) -> None:
+        url = f"sqlite:///{tmp_path}/live.sqlite3" if kind == "sqlite" else postgres.new()
         done = run_cli("demo", env=cli_env(url), cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         writer = backups.open_engine(url, writing=True)
