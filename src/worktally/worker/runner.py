@@ -208,6 +208,4 @@ class DeliveryWorker:
         elif outcome.succeeded:
             log.info("delivered event %s (delivery %s)", item.event_id, item.delivery_id, extra=fields)
         else:
-            log.info(
-                "delivery %s of event %s failed: %s", item.delivery_id, item.event_id, outcome.error, extra=fields
-            )
+            log.info("delivery %s of event %s failed: %s", item.delivery_id, item.event_id, outcome.error, extra=fields)
