@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports browser migration clean
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports browser migration clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -68,6 +68,11 @@ bench-reports: setup
 
 migration: setup
 	scripts/regen-initial-migration
+
+# The sdist and the wheel (templates, static files and migrations inside the package) in $(DIST).
+DIST ?= dist
+dist: $(UV)
+	$(UV) build --sdist --wheel -o $(DIST)
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache worktally.sqlite3* .demo.json

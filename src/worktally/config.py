@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,7 @@ class Settings(BaseSettings):
     # Request bodies larger than this are refused with 413 before they are read (api/body_limit.py).
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # D20: "json" gives one JSON object per line, with request ids
     db_pool_size: int = 10
     db_echo: bool = False
     # FastAPI's OpenTelemetry hooks (traces, metrics, logs) for a configured OpenTelemetry SDK; off by default,

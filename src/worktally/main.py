@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -22,11 +23,14 @@ from worktally.auth.oauth2.engine import dispose_sync_engine
 from worktally.auth.oauth2.router import router as oauth2_router
 from worktally.config import Settings
 from worktally.contract.router import router as contract_router
+from worktally.core.logs import install_redaction
 from worktally.db.prepared import create_read_pool
 from worktally.db.session import create_engine_for, create_sessionmaker
 from worktally.expense.router import router as expense_router
 from worktally.leave.router import router as leave_router
 from worktally.member.router import router as member_router
+from worktally.ops import health as ops_health
+from worktally.ops.http import ObservabilityMiddleware
 from worktally.project.router import router as project_router
 from worktally.project_viewer.router import router as project_viewer_router
 from worktally.report.router import router as report_router
@@ -67,6 +71,7 @@ DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    install_redaction()  # D20: no secret reaches a log line, whoever configured the handlers
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,9 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gc.collect()
             gc.freeze()
             gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
+        pool_sampler = asyncio.create_task(ops_health.sample_pools_forever(app), name="worktally-pool-sampler")
         try:
             yield
         finally:
+            pool_sampler.cancel()
             if settings.gc_tuned:  # an app stopped in a process that goes on (tests, embedding) leaves it as it was
                 gc.set_threshold(*thresholds)
                 gc.unfreeze()
@@ -118,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_api(app, api_routes(DOMAIN_ROUTERS))
     install_docs(app)
 
+    app.router.routes[:0] = ops_health.ROUTES  # D20: /livez, /readyz, /metrics
     app.include_router(oauth2_router)
     app.include_router(web_router)
 
@@ -132,5 +140,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.public_url.startswith("https://"),
     )
+    app.add_middleware(ObservabilityMiddleware)  # request ids, metrics and the log line of D20
     app.add_middleware(JsonCharsetMiddleware)  # D1: outermost, so every JSON response says its charset
     return app

@@ -20,6 +20,7 @@ from worktally.auth.principal import Identity, Principal
 from worktally.auth.tokens import MEMBERSHIP_COLUMNS, Caller, identify
 from worktally.config import Settings
 from worktally.core.errors import BadRequestError, ForbiddenError, UnauthenticatedError
+from worktally.core.logs import LOG_USER_ID, LOG_WORKSPACE_ID
 from worktally.db.models import Membership, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb
 
@@ -127,6 +128,7 @@ async def authenticate(request: Request) -> Caller:
         remember(request.scope.setdefault("state", {}), await limiter.hit_address(client_address(request)))
         raise UnauthenticatedError(headers={"WWW-Authenticate": "Bearer"})
     remember(request.scope.setdefault("state", {}), await limiter.hit_user(caller.identity.user_id))
+    request.scope["state"][LOG_USER_ID] = caller.identity.user_id
     return caller
 
 
@@ -261,6 +263,7 @@ def require(*permissions: Permission) -> Any:
     async def dependency(request: Request) -> Principal:
         caller = await authenticate(request)
         workspace_id = await workspace_id_from_request(request)
+        request.scope["state"][LOG_WORKSPACE_ID] = workspace_id
         check_scope(caller.identity, request.method)
         principal = await load_principal(request_db(request), caller, workspace_id)
         if permissions and not principal.can_any(permissions):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.config import Settings
+from worktally.core.logs import configure_logging
 from worktally.db.availability import describe, is_database_unavailable, masked_url
 from worktally.db.session import create_engine_for, create_sessionmaker
 
@@ -39,10 +39,7 @@ def load_settings() -> Settings:
     except pydantic.ValidationError as exc:
         problems = "; ".join(f"WORKTALLY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         fail(f"invalid settings: {problems}", 2)
-    logging.basicConfig(
-        stream=sys.stderr, level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)  # D20: text or JSON on stderr, secrets redacted
     return settings
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.cli.app import app
 from worktally.cli.common import database_failure, emit, fail, in_transaction, load_settings, migrate_database
 from worktally.core.secrets import SecretKeyFileError
+from worktally.ops import cli as ops_cli
 
 
 @app.command()
@@ -80,6 +81,7 @@ def serve(
         settings.resolved_secret_key()  # create the shared key once, before the workers start (D7)
     except SecretKeyFileError as exc:
         fail(str(exc))
+    ops_cli.before_serve(settings, workers)  # the connection budget; metrics shared by the workers
     uvicorn.run(
         "worktally.asgi:app",
         host=host,
@@ -90,4 +92,8 @@ def serve(
         access_log=False,
         # Importing the app takes seconds on a busy host; uvicorn's 5 s default restarts workers in a loop.
         timeout_worker_healthcheck=30,
+        log_config=None,  # worktally.asgi configures logging in each worker (D20)
     )
+
+
+ops_cli.register(app)  # backup, restore (D20)

@@ -8,12 +8,14 @@ from alembic import command
 from alembic.config import Config
 
 _ROOT = Path(__file__).resolve().parents[3]
+_PACKAGED = Path(__file__).resolve().parents[1] / "migrations"  # in an installed wheel (pyproject.toml)
 
 
 def alembic_config(database_url: str) -> Config:
     ini = _ROOT / "alembic.ini"
-    config = Config(str(ini))
-    config.set_main_option("script_location", str(_ROOT / "migrations"))
+    config = Config(str(ini)) if ini.exists() else Config()
+    scripts = _ROOT / "migrations" if (_ROOT / "migrations" / "env.py").exists() else _PACKAGED
+    config.set_main_option("script_location", str(scripts))
     config.attributes["database_url"] = database_url
     return config
 

@@ -52,6 +52,10 @@ class ReadPool:
         self._waiters: deque[asyncio.Future[Any]] = deque()
         self._closed = False
 
+    def usage(self) -> tuple[int, int, int]:
+        """(connections open, of which idle, the most it may open): for the pool gauges of ``/metrics``."""
+        return self._open, len(self._idle), self._size
+
     async def acquire(self) -> Any:
         while True:
             while self._idle:

@@ -57,12 +57,13 @@ def create_engine_for(url: str, *, pool_size: int = 10, echo: bool = False) -> A
     aurl = async_url(url)
     if aurl.startswith("sqlite"):
         kwargs: dict[str, Any] = {"poolclass": StaticPool} if ":memory:" in aurl else {}
-        engine = create_async_engine(aurl, echo=echo, **kwargs)
+        engine = create_async_engine(aurl, echo=echo, hide_parameters=True, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         # SQLite: BEGIN IMMEDIATE so that a writer takes the lock up front instead of failing on upgrade.
         event.listen(engine.sync_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    engine = create_async_engine(aurl, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    # hide_parameters: a statement's parameters (secrets, password hashes) never reach a log line or an error (D20).
+    engine = create_async_engine(aurl, echo=echo, hide_parameters=True, pool_size=pool_size, max_overflow=pool_size)
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine
 

@@ -195,7 +195,17 @@ class DeliveryWorker:
             self.stats.failed_attempts += 1
             if next_at is None:
                 self.stats.given_up += 1
+        fields = {
+            "event_id": item.event_id,
+            "delivery_id": item.delivery_id,
+            "attempt": item.attempts + 1,
+            "status": outcome.status_code,
+            "duration_ms": outcome.duration_ms,
+            "succeeded": outcome.succeeded,
+        }
         if not stored:
-            log.warning("lease on delivery %s was lost; its attempt was logged only", item.delivery_id)
-        elif not outcome.succeeded:
-            log.info("delivery %s attempt failed: %s", item.delivery_id, outcome.error)
+            log.warning("lease on delivery %s was lost; its attempt was logged only", item.delivery_id, extra=fields)
+        elif outcome.succeeded:
+            log.info("delivered event %s (delivery %s)", item.event_id, item.delivery_id, extra=fields)
+        else:
+            log.info("delivery %s of event %s failed: %s", item.delivery_id, item.event_id, outcome.error, extra=fields)

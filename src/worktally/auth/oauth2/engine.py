@@ -31,12 +31,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _create(database_url: str, pool_size: int) -> Engine:
     url = sync_url(database_url)
     if url.startswith("sqlite"):
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_connect)
         # A token request reads then writes: take the write lock up front (as the async engine does).
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True)
 
 
 def sync_engine(state: State, database_url: str, pool_size: int = 5) -> Engine:
