@@ -1,4 +1,4 @@
-"""Demo time: three weeks of weekday entries on the demo contracts, some time requests, and timesheets
+"""Demo time: three weeks (and this week so far) of weekday entries on the demo contracts, some time requests, and timesheets
 in every state (approved, submitted, rejected, pending). Deterministic for a given day."""
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ async def seed(session: AsyncSession, context: DemoContext) -> None:
         member = await find_member(session, context.workspace_id, user_id)
         if member is None:
             continue
-        this_monday = week_start(local_date(now, member.tz))
+        today = local_date(now, member.tz)
+        this_monday = week_start(today)
         first_monday = this_monday - timedelta(weeks=WEEKS)
-        for offset in range(WEEKS * 7):
+        # The weeks before this one, and this week's days before today (the web app's Today and week show them).
+        for offset in range((today - first_monday).days):
             day = first_monday + timedelta(days=offset)
             if day.weekday() >= 5:
                 continue
