@@ -269,7 +269,13 @@ TEMPLATES.env.globals["elapsed"] = elapsed
 
 # --- the route class ------------------------------------------------------------------------------------
 
-_TITLES = {403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Please check the form", 429: "Too many requests"}
+_TITLES = {
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    422: "Please check the form",
+    429: "Too many requests",
+}
 
 
 def error_page(request: Request, exc: AppError) -> Response:
@@ -316,3 +322,11 @@ async def posted(request: Request, session: AsyncSession) -> tuple[Frame, Form]:
     if not isinstance(form, Form):
         raise PageExit(form)
     return await member_frame(request, session), form
+
+
+async def optional_frame(request: Request, session: AsyncSession) -> Frame | None:
+    """The frame when the signed-in person is an active member somewhere (the token page works without one)."""
+    try:
+        return await member_frame(request, session)
+    except PageExit:
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
@@ -14,6 +15,7 @@ from worktally.auth.tokens import IssuedToken, create_personal_token
 from worktally.core.clock import utc_now
 from worktally.db.models import User
 from worktally.web import repository
+from worktally.web.layout import optional_frame, theme_of
 from worktally.web.pages import (
     Form,
     message_page,
@@ -51,10 +53,13 @@ async def _page(
     new_client: tuple[str, CreatedClient] | None = None,
     errors: dict[str, list[str]] | None = None,
 ) -> Response:
+    frame = await optional_frame(request, session)  # in the members' layout when they have a workspace
+    context: dict[str, Any] = {"frame": frame, "area": "me", "theme": theme_of(request)} if frame else {}
     return render(
         request,
         "tokens.html",
         status_code=status_code,
+        **context,
         email=user.email,
         tokens=await repository.active_tokens(session, user.id, utc_now()),
         clients=await repository.owned_clients(session, user.id),

@@ -4,6 +4,7 @@ workspace's auto-approval say, D10), and the day's and week's totals."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,6 @@ from worktally.time_entry.rules import format_minutes, week_start
 from worktally.time_entry.schemas import TimeEntryCreate, TimeEntryRead, TimeEntryUpdate
 from worktally.time_entry.targets import member_for_read
 from worktally.time_request import service as time_requests
-from worktally.time_request.schemas import TimeRequestCreate
 from worktally.tracking import service as tracking
 from worktally.tracking.schemas import TrackerStart, TrackerStop
 from worktally.web.day import work
@@ -82,9 +82,13 @@ async def _render(
     day_minutes = sum(e.duration_minutes for e in entries)
     if day == frame.today:
         day_minutes += running_minutes
-    week_minutes = (sheet.total_minutes if sheet else 0) + (running_minutes if week_start(day) == week_start(frame.today) else 0)
+    week_minutes = (sheet.total_minutes if sheet else 0) + (
+        running_minutes if week_start(day) == week_start(frame.today) else 0
+    )
     defaults = {
-        "timer_target": work.choice_value(tracker.contract_id, tracker.task_id) if tracker and tracker.is_tracking else "",
+        "timer_target": work.choice_value(tracker.contract_id, tracker.task_id)
+        if tracker and tracker.is_tracking
+        else "",
         "timer_text": "",
         "target": "",
         "date": day.isoformat(),
@@ -140,10 +144,8 @@ async def _failed(
     await session.rollback()
     day = frame.today
     if form.get("date"):
-        try:
+        with suppress(ValueError):
             day = date.fromisoformat(form.get("date"))
-        except ValueError:
-            pass
     values = {key: value for key, value in form.items if key != "csrf_token"}
     return await _render(
         request, session, frame, day, status_code=error_status(exc), errors=errors, values=values, failed=failed
@@ -246,24 +248,15 @@ async def add_time(request: Request, session: SessionDep) -> Response:
         flash(request, message, "warning" if saved.is_partial else "success")
         return redirect(_day_url(body.date, frame))
     try:
-        contract_id, task_id = work.parse_choice(form.get("target"))
-        when = TimeEntryCreate(user_id=principal.user_id, **values)  # the same date and HH:mm checks as an entry
-        end_day = when.date + timedelta(days=1) if when.end_time == "00:00" else when.date
-        request_body = TimeRequestCreate(
-            contract_id=contract_id,
-            task_id=task_id,
-            start=f"{when.date.isoformat()}T{when.start_time}:00",
-            end=f"{end_day.isoformat()}T{when.end_time}:00",
-            activity_description=values["notes"],
-        )
+        request_body, day = work.request_body(form)
         created, _ = await time_requests.create(session, principal, request_body)
     except (AppError, PydanticValidationError) as exc:
         return await _failed(request, session, frame, exc, form, {**_ENTRY_FIELDS, **_REQUEST_FIELDS}, "add")
     if created.status == "approved":
-        flash(request, f"Time added: {hhmm(created.start, frame.tz)}–{hhmm(created.end, frame.tz)}.")
+        flash(request, f"Time added: {hhmm(created.start, frame.tz)} to {hhmm(created.end, frame.tz)}.")
     else:
         flash(request, "Time requested: it is added once a manager approves it (see Time requests).")
-    return redirect(_day_url(when.date, frame))
+    return redirect(_day_url(day, frame))
 
 
 async def _entry(session: AsyncSession, frame: Frame, entry_id: str, day: date) -> TimeEntryRead:

@@ -20,9 +20,11 @@ from worktally.core.errors import ValidationError
 from worktally.task import service as tasks
 from worktally.task.schemas import TaskFilters
 from worktally.time_entry import service as time_entries
-from worktally.time_entry.schemas import TimeEntryRead
+from worktally.time_entry.schemas import TimeEntryCreate, TimeEntryRead
+from worktally.time_request.schemas import TimeRequestCreate
 from worktally.timesheet import service as timesheets
 from worktally.timesheet.schemas import TimesheetRead
+from worktally.web.pages import Form
 
 T = TypeVar("T")
 _ALL_PAGES = 50  # pages read at most for one list (5,000 rows at 100 a page): beyond that a page is not the tool
@@ -144,3 +146,24 @@ def _covering(sheets: Sequence[TimesheetRead], day: date) -> TimesheetRead | Non
 def locked(sheet: TimesheetRead | None) -> bool:
     """D10: time inside an approved timesheet cannot be changed."""
     return sheet is not None and sheet.status == "approved"
+
+
+def request_body(form: Form) -> tuple[TimeRequestCreate, date]:
+    """The form's date and HH:mm (checked as a time entry's are) as the API's ``TimeRequestCreate``."""
+    contract_id, task_id = parse_choice(form.get("target"))
+    when = TimeEntryCreate(
+        user_id=1,  # only the date and times are used here
+        date=form.get("date"),
+        start_time=form.get("start_time"),
+        end_time=form.get("end_time"),
+        notes=form.get("notes").strip() or None,
+    )
+    end_day = when.date + timedelta(days=1) if when.end_time == "00:00" else when.date
+    body = TimeRequestCreate(
+        contract_id=contract_id,
+        task_id=task_id,
+        start=f"{when.date.isoformat()}T{when.start_time}:00",
+        end=f"{end_day.isoformat()}T{when.end_time}:00",
+        activity_description=when.notes,
+    )
+    return body, when.date
