@@ -55,6 +55,8 @@ async def seed(session: AsyncSession, context: DemoContext) -> None:
             if day.weekday() >= 5:
                 continue
             _seed_day(session, context, rng, day, member.tz, user_contracts, tasks_by_project)
+        if today.weekday() < 5:  # today's morning, as far as it has gone
+            _seed_day(session, context, rng, today, member.tz, user_contracts, tasks_by_project, until=now)
         for week in range(WEEKS):
             monday = first_monday + timedelta(weeks=week)
             status = _STATES[(week + user_id) % len(_STATES)]
@@ -71,12 +73,16 @@ def _seed_day(
     tz: ZoneInfo,
     contracts: list[Contract],
     tasks_by_project: dict[int, list[int]],
+    *,
+    until: datetime | None = None,
 ) -> None:
     minute = 8 * 60 + rng.choice((30, 45, 60, 75, 90))
     for contract in contracts:
         length = rng.choice((60, 90, 120, 150, 180, 240))
         tasks: list[int | None] = [*tasks_by_project.get(contract.project_id, [])] or [None]
         start = local_to_utc(day, time(minute // 60, minute % 60), tz)
+        if until is not None and start + timedelta(minutes=length) > until:
+            break
         session.add(
             TimeEntry(
                 workspace_id=context.workspace_id,

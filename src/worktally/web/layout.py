@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -255,11 +256,18 @@ def elapsed(tracker: CurrentTrackerData | None, now: datetime) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
+def num(value: Any) -> str:
+    """``20.00`` → ``20``, ``0.50`` → ``0.5``: a decimal amount as people write it."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text
+
+
 def iso(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else ""
 
 
 TEMPLATES.env.filters["clock"] = clock
+TEMPLATES.env.filters["num"] = num
 TEMPLATES.env.filters["minutes"] = format_minutes
 TEMPLATES.env.filters["day_label"] = day_label
 TEMPLATES.env.filters["iso"] = iso
