@@ -103,11 +103,12 @@ async def leave_page(request: Request, session: SessionDep) -> Response:
 
 
 def _body(form: Any) -> LeaveCreate:
+    period = form.get("leave_period") or "0"
     data: dict[str, Any] = {
         "policy_id": form.get("policy_id") or None,
         "start": form.get("start") or None,
         "end": form.get("end") or form.get("start") or None,
-        "leave_period": form.get("leave_period") or 0,
+        "leave_period": int(period) if period.isascii() and period.isdigit() and len(period) < 3 else period,
         "reason": form.get("reason").strip() or None,
     }
     if form.get("start_time") or form.get("end_time"):
