@@ -50,10 +50,10 @@ def _serve(database: Path, port: int) -> subprocess.Popen[bytes]:
         "WORKTALLY_SECRET_KEY": "screenshots-only-" + os.urandom(8).hex(),
         "WORKTALLY_RATE_LIMIT_PER_MINUTE": "100000",
     }
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - our own executable, fixed arguments
         [str(ROOT / ".venv/bin/worktally"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL, cwd=database.parent
     )
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - our own executable, fixed arguments
         [str(ROOT / ".venv/bin/worktally"), "serve", "--port", str(port)],
         env=env,
         cwd=database.parent,
