@@ -99,7 +99,7 @@ async def choices(session: AsyncSession, principal: Principal) -> list[ChoiceGro
         name = contract.project_name or f"Project {contract.project_id}"
         items = [Choice(choice_value(contract.id, None), f"{name} (no task)", contract.id, None)]
         for task in sorted(by_project.get(contract.project_id, []), key=lambda t: (t.title.lower(), t.id)):
-            items.append(Choice(choice_value(contract.id, task.id), task.title, contract.id, task.id))
+            items.append(Choice(choice_value(contract.id, task.id), f"{name} · {task.title}", contract.id, task.id))
         groups.append(ChoiceGroup(name, items))
     return groups
 
