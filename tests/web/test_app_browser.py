@@ -182,17 +182,27 @@ class TestTimeByHand:
             await page.locator("#add-start").fill("09:00")
             await page.locator("#add-end").fill("10:45")
             await page.locator("#add-notes").fill("Budget review")
+            await page.locator("#add-end").fill("08:00")
+            await page.get_by_role("button", name="Add time").click()
+            await page.locator("#end_time-error").wait_for()
+            error = await page.locator("#end_time-error").text_content()
+            kept = await page.locator("#add-notes").input_value()
+            url_after_error = page.url
+            await page.locator("#add-end").fill("10:45")
             await page.get_by_role("button", name="Add time").click()
             await page.locator(".flash").wait_for()
             flash = await page.locator(".flash").text_content()
             listed = await page.locator("#entries").text_content()
 
         [entry] = await _entries(tracked.member, day)
+        assert error == "The end time must be after the start time." and kept == "Budget review"
+        assert url_after_error == f"{live_server.url}/"
         assert entry["duration_minutes"] == 105 and entry["task_id"] == tracked.task_id
         assert entry["method"] == "Manually added time"
         assert flash and "1 hr 45 min successfully added" in flash
         assert listed and "Budget review" in listed
-        assert watch.errors == []
+        # The refused submission is answered 422 (the browser notes it); nothing else may show up.
+        assert [e for e in watch.errors if "status of 422" not in e] == []
 
     async def test_edit_an_entry_into_an_overlap_and_see_the_warning(
         self, tenants: Tenants, live_server: LiveServer, chromium: Any
@@ -272,6 +282,7 @@ class TestLeave:
         day = f"{utc_now().year}-06-03"
         async with member_page(chromium, live_server, tracked.member) as (page, watch):
             await page.get_by_role("link", name="Leave").click()
+            hours_hidden = await page.locator("#f-start_time").is_hidden()
             await page.get_by_label("First day").fill(day)
             await page.get_by_label("Last day").fill(day)
             await page.get_by_label("Second half").check()
@@ -285,6 +296,7 @@ class TestLeave:
             await page.reload()
             balance = await page.locator(".balance-left").first.text_content()
 
+        assert hours_hidden  # a day-based policy: the script hides the hour fields
         assert leave["leave_period"] == 2 and leave["total"]["days"] == 0.5
         assert balance == "19.5 days"
         assert watch.errors == []

@@ -30,7 +30,7 @@
     if (target) { target.focus({ preventScroll: false }); }
   }
 
-  function swap(html, url, preferId) {
+  function swap(html, url, preferId, redirected) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.getElementById("app");
     if (!fresh) { return false; }
@@ -38,7 +38,8 @@
     document.title = doc.title;
     var theme = doc.documentElement.getAttribute("data-theme");
     if (theme) { root.setAttribute("data-theme", theme); }
-    if (url && url !== location.href) { history.pushState({}, "", url); }
+    // A redirect lands on a page of its own; a form shown again with its errors keeps this page's address.
+    if (redirected && url && url !== location.href) { history.pushState({}, "", url); }
     init();
     focusAfterSwap(preferId);
     return true;
@@ -57,7 +58,7 @@
       var type = response.headers.get("content-type") || "";
       if (type.indexOf("text/html") !== 0) { throw new Error("not a page"); }
       return response.text().then(function (html) {
-        if (!swap(html, response.url, keep)) { throw new Error("no layout"); }
+        if (!swap(html, response.url, keep, response.redirected)) { throw new Error("no layout"); }
       });
     }).catch(function () {
       form.removeAttribute("aria-busy");
@@ -115,8 +116,23 @@
     }
   });
 
+  // The leave form: show the day-part choices or the hours, as the chosen policy counts (both without a script).
+  function showLeaveUnit() {
+    var select = document.getElementById("f-policy_id");
+    if (!select || !select.selectedOptions.length) { return; }
+    var unit = select.selectedOptions[0].getAttribute("data-unit");
+    document.querySelectorAll("[data-for-unit]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-for-unit") !== unit;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "f-policy_id") { showLeaveUnit(); }
+  });
+
   function init() {
     startTimer();
+    showLeaveUnit();
     if (location.hash === "#timer") {
       var input = document.getElementById("timer-text");
       if (input) { input.focus(); }
