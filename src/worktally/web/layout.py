@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ from worktally.time_entry.rules import format_minutes
 from worktally.tracking import service as tracking
 from worktally.tracking.schemas import CurrentTrackerData
 from worktally.web import repository
+from worktally.web.approvals import counts as approvals
 from worktally.web.pages import (
     TEMPLATES,
     Form,
@@ -72,6 +73,7 @@ class NavItem:
     href: str
     label: str
     key: str
+    count: int = 0
 
 
 # (path, label, key, permissions of which the role needs one: the same the API's routers require)
@@ -83,7 +85,15 @@ _NAV: tuple[tuple[str, str, str, tuple[Permission, ...]], ...] = (
     ("/expenses", "Expenses", "expenses", (P.EXPENSES_READ_ALL, P.EXPENSES_READ_OWN)),
     ("/me", "Me", "me", ()),
 )
-AREA_PERMISSIONS = {key: perms for _, _, key, perms in _NAV}
+# The manager's areas (issue #17), shown before "Me"; the same permissions the API's routers require (D6).
+_MANAGER_NAV: tuple[tuple[str, str, str, tuple[Permission, ...]], ...] = (
+    ("/approvals", "Approvals", "approvals", (P.TIMESHEETS_APPROVE, P.TIME_REQUESTS_APPROVE, P.LEAVES_APPROVE)),
+    ("/team", "Team", "team", (P.MEMBERS_READ_ALL, P.MEMBERS_READ_MANAGED, P.MEMBERS_READ_TEAM)),
+    ("/projects", "Projects", "projects", (P.PROJECTS_READ_ALL, P.PROJECTS_READ_MANAGED, P.PROJECTS_READ_TEAM)),
+    ("/reports", "Reports", "reports", (P.REPORTS_READ_ALL, P.REPORTS_READ_MANAGED, P.REPORTS_READ_TEAM)),
+    ("/workspace/settings", "Workspace", "workspace", (P.WEBHOOKS_WRITE,)),
+)
+AREA_PERMISSIONS = {key: perms for _, _, key, perms in (*_NAV, *_MANAGER_NAV)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,7 @@ class Frame:
     tracker: CurrentTrackerData | None
     tz: ZoneInfo
     now: datetime
+    counts: dict[str, int] = field(default_factory=dict)  # what waits for approval (the navigation's number)
 
     @property
     def workspace(self) -> WorkspaceRead:
@@ -112,7 +123,14 @@ class Frame:
 
     @property
     def nav(self) -> list[NavItem]:
-        return [NavItem(href, label, key) for href, label, key, _ in _NAV if self.may(key)]
+        member = [NavItem(href, label, key) for href, label, key, _ in _NAV if self.may(key)]
+        waiting = sum(self.counts.values())
+        manager = [
+            NavItem(href, label, key, waiting if key == "approvals" else 0)
+            for href, label, key, _ in _MANAGER_NAV
+            if self.may(key)
+        ]
+        return [i for i in member if i.key != "me"] + manager + [i for i in member if i.key == "me"]
 
 
 def need(frame: Frame, area: str) -> None:
@@ -157,6 +175,7 @@ async def member_frame(request: Request, session: AsyncSession) -> Frame:
     tracker = None
     if principal.can(P.TRACKING_WRITE_OWN):
         tracker = await tracking.current_data(session, principal, None)
+    counts = await approvals.pending_counts(session, principal) if principal.can_any(approvals.APPROVE) else {}
     frame = Frame(
         principal=principal,
         name=f"{user.firstname} {user.lastname}".strip() or user.email,
@@ -165,6 +184,7 @@ async def member_frame(request: Request, session: AsyncSession) -> Frame:
         tracker=tracker,
         tz=zone(principal.timezone),
         now=utc_now(),
+        counts=counts,
     )
     request.state.web_frame = frame
     return frame

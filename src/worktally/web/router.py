@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from worktally.web import assets, consent, invitation, settings, sign_in
+from worktally.web.approvals import pages as approvals
 from worktally.web.day import pages as day
 from worktally.web.expenses import pages as expenses
 from worktally.web.leave import pages as leave
@@ -20,4 +21,8 @@ router.include_router(consent.router)
 router.include_router(invitation.router)
 router.include_router(settings.router)
 for area in (day, week, requests, leave, expenses, me):
+    router.include_router(area.router)
+
+# The manager's areas (issue #17).
+for area in (approvals,):
     router.include_router(area.router)
