@@ -11,6 +11,7 @@ from worktally.web.day import pages as day
 from worktally.web.expenses import pages as expenses
 from worktally.web.leave import pages as leave
 from worktally.web.me import pages as me
+from worktally.web.reports import pages as reports
 from worktally.web.requests import pages as requests
 from worktally.web.week import pages as week
 
@@ -24,5 +25,5 @@ for area in (day, week, requests, leave, expenses, me):
     router.include_router(area.router)
 
 # The manager's areas (issue #17).
-for area in (approvals,):
+for area in (approvals, reports):
     router.include_router(area.router)
