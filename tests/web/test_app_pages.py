@@ -93,6 +93,9 @@ class TestRoles:
             if path != "/me":
                 assert f'href="{path}"' not in nav, label
         assert answers == {path: 403 for path in answers}
+        forbidden = await browser.get("/")
+        assert "Your role here is Project viewer." in forbidden.text
+        assert '<a href="/me">Go to Me</a>' in forbidden.text
 
     async def test_a_viewer_may_not_post_to_the_timer(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()

@@ -316,6 +316,10 @@ def error_page(request: Request, exc: AppError) -> Response:
     context = {"heading": heading, "text": text, "is_error": True, "link_href": "/", "link_text": "Back to today"}
     if frame is None:
         return render(request, "message.html", status_code=status, **context)
+    home = frame.nav[0]  # the first page this role may use (Me for a project viewer)
+    context.update(link_href=home.href, link_text=f"Go to {home.label}")
+    if status == 403:
+        context["text"] = f"{exc.message} Your role here is {frame.principal.role.value}."
     return page(request, "message.html", frame, status_code=status, **context)
 
 

@@ -19,7 +19,6 @@ from worktally.core.errors import AppError, ForbiddenError, NotFoundError
 from worktally.time_entry import service as time_entries
 from worktally.time_entry.rules import format_minutes, week_start
 from worktally.time_entry.schemas import TimeEntryCreate, TimeEntryRead, TimeEntryUpdate
-from worktally.time_entry.targets import member_for_read
 from worktally.time_request import service as time_requests
 from worktally.tracking import service as tracking
 from worktally.tracking.schemas import TrackerStart, TrackerStop
@@ -74,7 +73,6 @@ async def _render(
     entries = await work.day_entries(session, principal, day)
     entries.sort(key=lambda e: (e.start_time, e.id), reverse=True)
     sheet = await work.week_sheet(session, principal, week_start(day))
-    member = await member_for_read(session, principal.workspace_id, principal.user_id)
     tracker = frame.tracker
     running_minutes = 0
     if tracker is not None and tracker.is_tracking and tracker.started_at is not None:
@@ -112,7 +110,7 @@ async def _render(
         locked=work.locked(sheet),
         may_edit=principal.can(P.TIME_ENTRIES_WRITE_ALL),
         adds_entries=principal.can(P.TIME_ENTRIES_WRITE_ALL),
-        auto_approve=principal.can(P.TIME_REQUESTS_APPROVE) or member.workspace_auto_approve,
+        auto_approve=await work.requests_apply_at_once(session, principal),
         day_minutes=day_minutes,
         week_minutes=week_minutes,
         errors=errors or {},

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.envelope import Pagination
 from worktally.api.pagination import PageParams
 from worktally.auth.permissions import CONTRACTS_READ, TASKS_READ
+from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.contract import service as contracts
 from worktally.contract.schemas import ContractFilters
@@ -21,6 +22,7 @@ from worktally.task import service as tasks
 from worktally.task.schemas import TaskFilters
 from worktally.time_entry import service as time_entries
 from worktally.time_entry.schemas import TimeEntryCreate, TimeEntryRead
+from worktally.time_entry.targets import member_for_read
 from worktally.time_request.schemas import TimeRequestCreate
 from worktally.timesheet import service as timesheets
 from worktally.timesheet.schemas import TimesheetRead
@@ -141,6 +143,13 @@ async def week_sheet(session: AsyncSession, principal: Principal, monday: date) 
 
 def _covering(sheets: Sequence[TimesheetRead], day: date) -> TimesheetRead | None:
     return next((s for s in sheets if s.date_from <= day <= s.date_to), sheets[0] if sheets else None)
+
+
+async def requests_apply_at_once(session: AsyncSession, principal: Principal) -> bool:
+    """Whether a new time request of the member is applied at once (D10), for the form's hint only: the
+    time request service decides (``time_request.service.create``: an approver's own, or auto-approval)."""
+    member = await member_for_read(session, principal.workspace_id, principal.user_id)
+    return principal.can(P.TIME_REQUESTS_APPROVE) or member.workspace_auto_approve
 
 
 def locked(sheet: TimesheetRead | None) -> bool:

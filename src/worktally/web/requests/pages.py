@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.deps import SessionDep
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError
-from worktally.time_entry.targets import member_for_read
 from worktally.time_request import service as time_requests
 from worktally.web.day import work
 from worktally.web.layout import Frame, WebRoute, error_status, flash, form_errors, member_frame, need, page, posted
@@ -54,7 +53,6 @@ async def _render(
         100,
     )
     mine.sort(key=lambda r: (r.start, r.id), reverse=True)
-    member = await member_for_read(session, principal.workspace_id, principal.user_id)
     defaults = {"target": "", "date": frame.today.isoformat(), "start_time": "", "end_time": "", "notes": ""}
     return page(
         request,
@@ -69,7 +67,7 @@ async def _render(
         last=last,
         groups=await work.choices(session, principal),
         may_request=principal.can_any((P.TIME_REQUESTS_WRITE_OWN, P.TIME_REQUESTS_WRITE_ALL)),
-        applied_at_once=principal.can(P.TIME_REQUESTS_APPROVE) or member.workspace_auto_approve,
+        applied_at_once=await work.requests_apply_at_once(session, principal),
         errors=errors or {},
         values={**defaults, **(values or {})},
     )
