@@ -13,6 +13,7 @@ from worktally.web.leave import pages as leave
 from worktally.web.me import pages as me
 from worktally.web.reports import pages as reports
 from worktally.web.requests import pages as requests
+from worktally.web.team import pages as team
 from worktally.web.week import pages as week
 
 router = APIRouter(include_in_schema=False)
@@ -25,5 +26,5 @@ for area in (day, week, requests, leave, expenses, me):
     router.include_router(area.router)
 
 # The manager's areas (issue #17).
-for area in (approvals, reports):
+for area in (approvals, reports, team):
     router.include_router(area.router)
