@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -201,9 +202,10 @@ def timeline(rows: Sequence[tuple[str, Sequence[Span]]], *, label: str, width: i
     return _svg(parts)
 
 
-def meter(used: float, limit: float | None, *, label: str, width: int = 240) -> Markup:
+def meter(used: float | Decimal, limit: float | Decimal | None, *, label: str, width: int = 240) -> Markup:
     """A bar of ``used`` against ``limit`` (a budget, an estimate); over the limit it turns to the warning colour."""
     height = 12
+    used, limit = float(used), (float(limit) if limit is not None else None)
     share = 0.0 if not limit or limit <= 0 else used / limit
     filled = min(1.0, share) * width
     over = " over" if share > 1 else ""

@@ -11,6 +11,7 @@ from worktally.web.day import pages as day
 from worktally.web.expenses import pages as expenses
 from worktally.web.leave import pages as leave
 from worktally.web.me import pages as me
+from worktally.web.projects import pages as projects
 from worktally.web.reports import pages as reports
 from worktally.web.requests import pages as requests
 from worktally.web.team import pages as team
@@ -26,5 +27,5 @@ for area in (day, week, requests, leave, expenses, me):
     router.include_router(area.router)
 
 # The manager's areas (issue #17).
-for area in (approvals, reports, team):
+for area in (approvals, reports, team, projects):
     router.include_router(area.router)
