@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -24,7 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 MEMBER = "dev.patel@demo.worktally.local"
 PASSWORD = "demo-password"
 SIZES = {"desktop": (1280, 860), "mobile": (375, 812)}
-# (file name, path); the entry edit page is reached from Today's first Edit link, as the owner.
+# (file name, path) of the demo member's pages; the entry edit and 403 pages come from other roles.
 PAGES = (
     ("today", "/"),
     ("week", "/week"),
@@ -112,19 +112,31 @@ async def main(base: str) -> None:
                 await page.keyboard.press("?")
                 await _shoot(page, f"keys-{scheme}-{size}")
                 await context.close()
-        # The owner's view of an entry's edit page (a regular member sends time requests instead).
-        context = await browser.new_context(viewport={"width": 1280, "height": 860})
-        page = await context.new_page()
-        await _sign_in(page, base, "erin.exec@demo.worktally.local")
-        for back in range(1, 8):
-            await page.goto(f"{base}/?date={_days_ago(back)}")
-            edit = page.get_by_role("link", name="Edit entry").first
-            if await edit.count():
-                await edit.click()
-                await _shoot(page, "entry-edit-light-desktop")
-                break
-        await context.close()
+                await _editor_pages(browser, base, scheme, size, width, height)
         await browser.close()
+
+
+async def _editor_pages(browser: Browser, base: str, scheme: str, size: str, width: int, height: int) -> None:
+    """An entry's edit page, as the executive manager (a regular member sends time requests instead), and the
+    403 page a project viewer gets for Today."""
+    context = await browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = await context.new_page()
+    await _sign_in(page, base, "erin.exec@demo.worktally.local")
+    for back in range(1, 8):
+        await page.goto(f"{base}/?date={_days_ago(back)}")
+        edit = page.get_by_role("link", name="Edit entry").first
+        if await edit.count():
+            await edit.click()
+            await page.locator("#edit-form").wait_for()
+            await _shoot(page, f"entry-edit-{scheme}-{size}")
+            break
+    await context.close()
+    context = await browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = await context.new_page()
+    await _sign_in(page, base, "vic.viewer@demo.worktally.local")
+    await page.goto(f"{base}/")
+    await _shoot(page, f"forbidden-{scheme}-{size}")
+    await context.close()
 
 
 def _days_ago(days: int) -> str:

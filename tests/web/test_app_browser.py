@@ -341,3 +341,32 @@ class TestEveryPageInTheBrowser:
 
         assert overflow == {}
         assert watch.errors == [] and watch.foreign == []
+
+
+class TestTheme:
+    async def test_the_systems_dark_scheme_and_the_toggle(
+        self, tenants: Tenants, live_server: LiveServer, chromium: Any
+    ) -> None:
+        ws = await tenants.workspace()
+        tracked = await tracked_member(ws)
+        context = await chromium.new_context(color_scheme="dark")
+        page = await context.new_page()
+        await page.goto(f"{live_server.url}/sign-in")
+        await page.get_by_label("E-mail").fill(tracked.member.email)
+        await page.get_by_label("Password").fill("pw")
+        async with page.expect_navigation():
+            await page.get_by_role("button", name="Sign in").click()
+        background = "getComputedStyle(document.body).backgroundColor"
+        system = await page.evaluate(background)
+        await page.locator("#theme-toggle").click()  # auto → dark
+        await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+        await page.locator("#theme-toggle").click()  # dark → light
+        await expect(page.locator("html")).to_have_attribute("data-theme", "light")
+        light = await page.evaluate(background)
+        await page.reload()
+        kept = await page.locator("html").get_attribute("data-theme")
+        await context.close()
+
+        assert system == "rgb(21, 23, 27)"
+        assert light == "rgb(247, 247, 245)"
+        assert kept == "light"
