@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from tests.factories import Tenants, WorkspaceFixture
-from tests.factories.structure import make_contract, make_project
+from tests.factories.structure import make_contract, make_project, make_team
 from tests.factories.time import make_entry
 from tests.web.app_kit import CSP, forms_without_csrf, signed_in, unlabelled_fields
 from tests.web.manager_kit import last_monday
@@ -201,3 +201,43 @@ class TestRoles:
             response = await browser.get(path)
             assert response.status_code == 403, path
             assert "Not allowed" in response.text
+
+
+class TestManagersSeeTheirPart:
+    async def test_team_manager_report_is_their_team_as_in_the_api(
+        self, tenants: Tenants, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        data = await _tracked_week(ws)
+        lead = await ws.member(role="Team manager")
+        await make_team(ws, name="Ann's", members=[data["ann"]], managers=[lead])
+        monday = data["monday"]
+        query = {"start_date": monday.isoformat(), "end_date": (monday + timedelta(days=6)).isoformat()}
+        await signed_in(browser, lead)
+
+        page = await browser.get("/reports/tracked-hours", params=query)
+        api = (await lead.api.get("/reports/tracked-hours", params=query)).json()["data"]
+
+        total = re.search(r'id="total-minutes" data-minutes="(\d+)"', page.text)
+        assert total and int(total.group(1)) == api["total"]["total_minutes"] == 165
+        assert set(_cells(page.text, "per-member", "data-user")) == {str(data["ann"].user_id)}
+        assert "Bob Baker" not in page.text  # neither in the table nor in the members filter
+
+    async def test_project_manager_report_is_their_project_as_in_the_api(
+        self, tenants: Tenants, browser: httpx.AsyncClient
+    ) -> None:
+        ws = await tenants.workspace()
+        data = await _tracked_week(ws)
+        manager = await ws.member(role="Project manager")
+        await make_contract(ws, manager, data["zephyr"])
+        monday = data["monday"]
+        query = {"start_date": monday.isoformat(), "end_date": (monday + timedelta(days=6)).isoformat()}
+        await signed_in(browser, manager)
+
+        page = await browser.get("/reports/tracked-hours", params=query)
+        api = (await manager.api.get("/reports/tracked-hours", params=query)).json()["data"]
+
+        total = re.search(r'id="total-minutes" data-minutes="(\d+)"', page.text)
+        assert total and int(total.group(1)) == api["total"]["total_minutes"]
+        assert set(_cells(page.text, "per-project", "data-project")) <= {str(data["zephyr"])}
+        assert "Apollo" not in page.text
