@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports browser migration clean dist
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages browser migration screenshots clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -29,6 +29,8 @@ run: setup
 	@echo "    export TOKEN=$$($(BIN)/python -c 'import json;print(json.load(open(".demo.json"))["token"])')"
 	@echo "    curl -H \"Authorization: Bearer \$$TOKEN\" http://$(HOST):$(PORT)/api/v2/workspaces"
 	@echo "  Sign in at http://$(HOST):$(PORT)/sign-in as owner@demo.worktally.local / demo-password"
+	@echo "  or as the demo member (a few weeks of time, a pending time request, leave balances):"
+	@echo "    dev.patel@demo.worktally.local / demo-password"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/v2/docs"
 	@echo ""
 	$(BIN)/worktally serve --host $(HOST) --port $(PORT)
@@ -65,6 +67,14 @@ bench: setup
 
 bench-reports: setup
 	$(BIN)/python -m bench.reports
+
+# Today and My week rendered for the demo member, against the API calls for the same data (SQLite).
+bench-pages: setup
+	$(BIN)/python -m bench.pages
+
+# A PNG of every page of the member app (light and dark, desktop and 375 px) into docs/screenshots/.
+screenshots: setup browser
+	$(BIN)/python scripts/screenshots.py
 
 migration: setup
 	scripts/regen-initial-migration

@@ -120,7 +120,7 @@ class TestOAuthFlowInBrowser:
         await page.get_by_label("E-mail").fill(ws.owner.email)
         await page.get_by_label("Password").fill("pw")
         await page.get_by_role("button", name="Sign in").click()
-        await page.wait_for_url("**/settings/tokens")
+        await page.wait_for_url(f"{live_server.url}/")
 
         callback_url = await _authorize_in_browser(page, live_server, client.client_id, redirect_uri, challenge)
         await context.close()
@@ -157,10 +157,12 @@ class TestInvitationInBrowser:
         await page.get_by_label("E-mail").fill(invited.email)
         await page.get_by_label("Password").fill("browser-pass-1")
         await page.get_by_role("button", name="Sign in").click()
-        await page.wait_for_url("**/settings/tokens")
+        await page.wait_for_url(f"{live_server.url}/")
+        today_visible = await page.get_by_role("heading", name="Today").is_visible()
+        await page.goto(f"{live_server.url}/settings/tokens")
         heading_visible = await page.get_by_role("heading", name="API access").is_visible()
         body = await page.content()
         await context.close()
 
-        assert heading_visible
+        assert today_visible and heading_visible
         assert invited.email in body

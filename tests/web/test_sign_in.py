@@ -84,7 +84,7 @@ class TestSignIn:
         response = await sign_in(browser, ws.owner.email, next_url="//evil.example/steal")
 
         assert response.status_code == 303
-        assert response.headers["location"] == "/settings/tokens"
+        assert response.headers["location"] == "/"
 
     async def test_a_malformed_body_is_400_not_500(self, browser: httpx.AsyncClient) -> None:
         response = await browser.post(

@@ -1,4 +1,4 @@
-"""Demo time: three weeks of weekday entries on the demo contracts, some time requests, and timesheets
+"""Demo time: three weeks (and this week so far) of weekday entries on the demo contracts, some time requests, and timesheets
 in every state (approved, submitted, rejected, pending). Deterministic for a given day."""
 
 from __future__ import annotations
@@ -46,13 +46,17 @@ async def seed(session: AsyncSession, context: DemoContext) -> None:
         member = await find_member(session, context.workspace_id, user_id)
         if member is None:
             continue
-        this_monday = week_start(local_date(now, member.tz))
+        today = local_date(now, member.tz)
+        this_monday = week_start(today)
         first_monday = this_monday - timedelta(weeks=WEEKS)
-        for offset in range(WEEKS * 7):
+        # The weeks before this one, and this week's days before today (the web app's Today and week show them).
+        for offset in range((today - first_monday).days):
             day = first_monday + timedelta(days=offset)
             if day.weekday() >= 5:
                 continue
             _seed_day(session, context, rng, day, member.tz, user_contracts, tasks_by_project)
+        if today.weekday() < 5:  # today's morning, as far as it has gone
+            _seed_day(session, context, rng, today, member.tz, user_contracts, tasks_by_project, until=now)
         for week in range(WEEKS):
             monday = first_monday + timedelta(weeks=week)
             status = _STATES[(week + user_id) % len(_STATES)]
@@ -69,12 +73,16 @@ def _seed_day(
     tz: ZoneInfo,
     contracts: list[Contract],
     tasks_by_project: dict[int, list[int]],
+    *,
+    until: datetime | None = None,
 ) -> None:
     minute = 8 * 60 + rng.choice((30, 45, 60, 75, 90))
     for contract in contracts:
         length = rng.choice((60, 90, 120, 150, 180, 240))
         tasks: list[int | None] = [*tasks_by_project.get(contract.project_id, [])] or [None]
         start = local_to_utc(day, time(minute // 60, minute % 60), tz)
+        if until is not None and start + timedelta(minutes=length) > until:
+            break
         session.add(
             TimeEntry(
                 workspace_id=context.workspace_id,

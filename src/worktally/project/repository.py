@@ -30,6 +30,14 @@ def live_projects(workspace_id: int, visible: IdSubquery | None, *, name: str | 
     return statement.order_by(Project.id)
 
 
+def archived_projects(workspace_id: int, visible: IdSubquery | None) -> Select[Project]:
+    """Archived projects (D13) the caller may see, most recently archived first (the web app's restore list)."""
+    statement = select(Project).where(Project.workspace_id == workspace_id, Project.deleted_at.is_not(None))
+    if visible is not None:
+        statement = statement.where(Project.id.in_(visible))
+    return statement.order_by(Project.deleted_at.desc(), Project.id)
+
+
 async def get(session: AsyncSession, workspace_id: int, project_id: int, visible: IdSubquery | None) -> Project | None:
     """A project of the workspace (archived too) if the caller may see it."""
     if not 1 <= project_id <= MAX_ID:

@@ -88,6 +88,15 @@ async def list_projects(
     return await read_many(session, principal, projects), meta
 
 
+async def list_archived_projects(
+    session: AsyncSession, principal: Principal, *, page: PageParams
+) -> tuple[list[ProjectRead], Pagination]:
+    """Archived projects, for restoring them (D13 hides them from ``list_projects``)."""
+    statement = repository.archived_projects(principal.workspace_id, visibility.project_ids(principal))
+    projects, meta = await paginate_scalars(session, statement, page)
+    return await read_many(session, principal, projects), meta
+
+
 async def get_project(db: RequestDb, principal: Principal, project_id: int) -> ProjectRead:
     """GET /projects/{id}: the busiest read, in one prepared query (db/prepared.py)."""
     rows = await repository.visible_with_tags(db, principal, project_id)

@@ -26,7 +26,9 @@ from worktally.core.errors import RateLimitedError
 from worktally.core.secrets import constant_time_equals
 from worktally.web.session import USER_KEY, VERSION_KEY
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+_WEB = Path(__file__).parent
+# The shared layout's templates, then each page area's (day/templates, week/templates, ...).
+TEMPLATES = Jinja2Templates(directory=[_WEB / "templates", *sorted(_WEB.glob("*/templates"))])
 
 _USER_KEY = USER_KEY
 _CSRF_KEY = "csrf"
@@ -34,7 +36,7 @@ _CSRF_KEY = "csrf"
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",  # D21
     "Referrer-Policy": "same-origin",
 }
 
@@ -74,7 +76,7 @@ def csrf_valid(request: Request, submitted: str | None) -> bool:
     )
 
 
-def safe_next(value: str | None, default: str = "/settings/tokens") -> str:
+def safe_next(value: str | None, default: str = "/") -> str:
     """Only a path on this server: never an open redirect."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return default

@@ -3,6 +3,7 @@ and ``/settings/password``: a new password, which ends every other browser sessi
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
@@ -18,6 +19,7 @@ from worktally.core.clock import utc_now
 from worktally.core.passwords import verify_password
 from worktally.db.models import User
 from worktally.web import repository
+from worktally.web.layout import optional_frame, theme_of
 from worktally.web.pages import (
     Form,
     message_page,
@@ -58,10 +60,13 @@ async def _page(
     errors: dict[str, list[str]] | None = None,
     password_changed: bool = False,
 ) -> Response:
+    frame = await optional_frame(request, session)  # in the members' layout when they have a workspace
+    context: dict[str, Any] = {"frame": frame, "area": "me", "theme": theme_of(request)} if frame else {}
     return render(
         request,
         "tokens.html",
         status_code=status_code,
+        **context,
         email=user.email,
         password_changed=password_changed,
         min_password_length=MIN_PASSWORD_LENGTH,
