@@ -4,6 +4,7 @@ from worktally.db.base import Base
 from worktally.db.models.activity import ActivitySlot
 from worktally.db.models.auth import OAuthAuthorizationCode, OAuthClient, OAuthToken, PersonalAccessToken
 from worktally.db.models.expense import Expense, ExpenseCategory
+from worktally.db.models.idempotency import IdempotencyKey
 from worktally.db.models.leave import LeavePolicy, LeavePolicyMember, LeaveRequest, LeaveRequestDay
 from worktally.db.models.member import Invitation, Membership
 from worktally.db.models.project import Contract, Project, ProjectTag, ProjectViewerAssignment, Tag
@@ -21,6 +22,7 @@ __all__ = [
     "Expense",
     "ExpenseCategory",
     "Holiday",
+    "IdempotencyKey",
     "Invitation",
     "LeavePolicy",
     "LeavePolicyMember",
