@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 07:57:25.095173
+Create Date: 2026-12-03 08:02:22.301463
 """
 
 from __future__ import annotations
@@ -181,6 +181,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("activity_slots", schema=None) as batch_op:
         batch_op.create_index("ix_activity_slots_workspace_start", ["workspace_id", "slot_start"], unique=False)
+
+    op.create_table(
+        "changes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("tx", sa.BigInteger(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("resource_id", sa.String(length=64), nullable=False),
+        sa.Column("op", sa.String(length=8), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("event_id", sa.String(length=40), nullable=False),
+        sa.Column("changed_at", worktally.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_changes_workspace_id_workspaces"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_changes")),
+    )
+    with op.batch_alter_table("changes", schema=None) as batch_op:
+        batch_op.create_index("ix_changes_changed_at", ["changed_at"], unique=False)
+        batch_op.create_index("ix_changes_feed", ["workspace_id", "tx", "id"], unique=False)
 
     op.create_table(
         "expense_categories",
@@ -984,6 +1005,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_expense_categories_workspace_id"))
 
     op.drop_table("expense_categories")
+    with op.batch_alter_table("changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_changes_feed")
+        batch_op.drop_index("ix_changes_changed_at")
+
+    op.drop_table("changes")
     with op.batch_alter_table("activity_slots", schema=None) as batch_op:
         batch_op.drop_index("ix_activity_slots_workspace_start")
 
