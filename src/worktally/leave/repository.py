@@ -128,6 +128,11 @@ def _applies_to(user_id: int) -> ColumnElement[bool]:
     )
 
 
+def policy_ids_applying_to(workspace_id: int, user_id: int) -> Select[int]:
+    """The ids of the workspace's policies (deleted ones too) that apply to ``user_id`` (the changes feed, D19)."""
+    return select(LeavePolicy.id).where(LeavePolicy.workspace_id == workspace_id, _applies_to(user_id))
+
+
 def live_policies(workspace_id: int, for_user: int | None) -> Select[LeavePolicy]:
     """Undeleted policies of the workspace, those applying to ``for_user`` when given, by id."""
     statement = select(LeavePolicy).where(LeavePolicy.workspace_id == workspace_id, LeavePolicy.deleted_at.is_(None))
