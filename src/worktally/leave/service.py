@@ -101,7 +101,9 @@ async def create_policy(session: AsyncSession, principal: Principal, body: Leave
     await session.flush()
     if body.member_ids is not None:
         await repository.set_policy_members(session, policy.id, body.member_ids)
-    return (await _policy_reads(session, [policy]))[0]
+    read = (await _policy_reads(session, [policy]))[0]
+    await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.created", data=read)  # D19
+    return read
 
 
 async def _policy_or_404(session: AsyncSession, principal: Principal, policy_id: int) -> LeavePolicy:
@@ -137,7 +139,9 @@ async def update_policy(
             await repository.set_policy_members(session, policy.id, body.member_ids)
     policy.updated_at = utc_now()
     await session.flush()
-    return (await _policy_reads(session, [policy]))[0]
+    read = (await _policy_reads(session, [policy]))[0]
+    await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.updated", data=read)  # D19
+    return read
 
 
 async def delete_policy(session: AsyncSession, principal: Principal, policy_id: int) -> None:
@@ -145,6 +149,8 @@ async def delete_policy(session: AsyncSession, principal: Principal, policy_id: 
     policy = await _policy_or_404(session, principal, policy_id)
     policy.deleted_at = utc_now()
     await session.flush()
+    read = (await _policy_reads(session, [policy]))[0]
+    await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.deleted", data=read)  # D19
 
 
 # --- requests ------------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ async def unsubmit(session: AsyncSession, principal: Principal, timesheet_id: st
         raise _state_error(ts, "unsubmitted", "submitted")
     ts.status = "pending"
     ts.submitted_at = None
-    return await _finish(session, principal, ts, user, None)
+    return await _finish(session, principal, ts, user, "timesheet.unsubmitted")  # D19: a change-only event
 
 
 async def approve(session: AsyncSession, principal: Principal, timesheet_id: str) -> TimesheetRead:
