@@ -173,3 +173,33 @@ class TestCommitOrder:
         after, _ = await follow(ws.owner.api, held)
         assert [i["data"]["name"] for i in while_open] == []
         assert [i["data"]["name"] for i in after] == ["Early", "Late"]
+
+
+class TestHousekeeping:
+    async def test_the_worker_pass_purges_old_changes_and_expired_keys(self, tenants: Tenants) -> None:
+        from sqlalchemy import func, select
+
+        from worktally.change.retention import purge_expired
+        from worktally.db.models import IdempotencyKey
+
+        ws = await tenants.workspace()
+        await ws.owner.api.post("/projects", json={"name": "Old"}, headers={"Idempotency-Key": "housekeeping"})
+        async with tenants.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Change).where(Change.workspace_id == ws.id).values(changed_at=utc_now() - timedelta(days=31))
+            )
+            await session.execute(
+                update(IdempotencyKey)
+                .where(IdempotencyKey.workspace_id == ws.id)
+                .values(expires_at=utc_now() - timedelta(minutes=1))
+            )
+
+        await purge_expired(tenants.sessionmaker, changes_retention_days=30, batch=1)
+
+        async with tenants.sessionmaker() as session:
+            left = await session.scalar(select(func.count()).select_from(Change).where(Change.workspace_id == ws.id))
+            keys = await session.scalar(
+                select(func.count()).select_from(IdempotencyKey).where(IdempotencyKey.workspace_id == ws.id)
+            )
+        assert left == 0
+        assert keys == 0

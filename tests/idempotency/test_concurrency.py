@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests.factories import Tenants
 from tests.idempotency.helpers import events_named, process_servers, projects_named, thread_server
 from tests.time_entry.helpers import booked
-from worktally.db.models import RunningTracker, WebhookEvent
+from worktally.db.models import Change, RunningTracker, WebhookEvent
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,14 @@ def assert_one_answer(responses: list[httpx.Response]) -> httpx.Response:
     return first
 
 
+async def changes_of(tenants: Tenants, workspace_id: int, type: str) -> int:
+    async with tenants.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Change).where(Change.workspace_id == workspace_id, Change.type == type)
+        )
+        return int(count or 0)
+
+
 class TestOneKeyManyRequests:
     @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(k=st.integers(2, 20))
@@ -83,6 +91,7 @@ class TestOneKeyManyRequests:
         assert_one_answer(responses)
         assert await projects_named(tenants.sessionmaker, ws.id, name) == 1
         assert await events_named(tenants.sessionmaker, ws.id, "project.created", name) == 1
+        assert await changes_of(tenants, ws.id, "project") == 1
 
     @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(k=st.integers(2, 20))
@@ -110,3 +119,4 @@ class TestOneKeyManyRequests:
             )
         assert running == 1
         assert started == 1
+        assert await changes_of(tenants, b.ws.id, "tracking") == 1
