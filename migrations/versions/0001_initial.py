@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 08:02:22.301463
+Create Date: 2026-12-03 08:28:02.938982
 """
 
 from __future__ import annotations
@@ -185,7 +185,6 @@ def upgrade() -> None:
     op.create_table(
         "changes",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("tx", sa.BigInteger(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(length=32), nullable=False),
         sa.Column("resource_id", sa.String(length=64), nullable=False),
@@ -201,7 +200,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("changes", schema=None) as batch_op:
         batch_op.create_index("ix_changes_changed_at", ["changed_at"], unique=False)
-        batch_op.create_index("ix_changes_feed", ["workspace_id", "tx", "id"], unique=False)
+        batch_op.create_index("ix_changes_feed", ["workspace_id", "id"], unique=False)
 
     op.create_table(
         "expense_categories",

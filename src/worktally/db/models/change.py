@@ -18,18 +18,17 @@ class Change(Base):
     Written by ``webhook/events.py: record_event`` in the same transaction as the change and pointing at its
     event (``event_id``), whose payload holds the resource: one log, read by webhook delivery and by the feed.
     ``user_id`` and ``project_id`` are whose and which project's the resource is, so that the feed filters
-    by role with the same visibility subqueries as the lists. ``tx`` is the writing transaction's id on
-    PostgreSQL (0 on SQLite); the feed is ordered by ``(tx, id)`` (see ``change/repository.py``).
+    by role with the same visibility subqueries as the lists. The feed is ordered by ``id``; why no change can
+    commit behind a reader's position is in ``worktally/change/__init__.py``.
     """
 
     __tablename__ = "changes"
     __table_args__ = (
-        Index("ix_changes_feed", "workspace_id", "tx", "id"),
+        Index("ix_changes_feed", "workspace_id", "id"),
         Index("ix_changes_changed_at", "changed_at"),  # the retention purge, oldest first
     )
 
     id: Mapped[int] = mapped_column(_SEQUENCE, primary_key=True, autoincrement=True)
-    tx: Mapped[int] = mapped_column(BigInteger, default=0)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(32))
     resource_id: Mapped[str] = mapped_column(String(64))
