@@ -54,7 +54,7 @@ class TestFeed:
             ("delete", None),
         ]
         assert mine[0]["data"] == created
-        cursors_seen = [cursors.decode(i["cursor"]).after for i in items]
+        cursors_seen = [cursors.decode(i["cursor"]).id for i in items]
         assert cursors_seen == sorted(cursors_seen) and len(set(cursors_seen)) == len(cursors_seen)
 
     async def test_pages_follow_on_without_gaps_or_repeats(self, tenants: Tenants) -> None:
@@ -96,14 +96,14 @@ class TestFeed:
 class TestCursor:
     async def test_an_expired_cursor_is_410(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
-        old = cursors.encode(0, 1, utc_now() - timedelta(days=31))
+        old = cursors.encode(1, utc_now() - timedelta(days=31))
 
         response = await ws.owner.api.get("/changes", params={"cursor": old})
 
         assert response.status_code == 410
         assert response.json()["error"] == "cursor_expired"
 
-    @pytest.mark.parametrize("bad", ["nope", "Yzk=", "a" * 300, cursors.encode(0, 1, utc_now())[:-3] + "!!!"])
+    @pytest.mark.parametrize("bad", ["nope", "Yzk=", "a" * 300, cursors.encode(1, utc_now())[:-3] + "!!!"])
     async def test_a_foreign_cursor_is_422(self, tenants: Tenants, bad: str) -> None:
         ws = await tenants.workspace()
 
@@ -154,25 +154,40 @@ class TestCommitOrder:
     ) -> None:
         if not is_postgres:
             pytest.skip("SQLite serialises writers: ids are in commit order")
+        import asyncio
+
         from worktally.webhook.events import record_event
 
         ws = await tenants.workspace()
         _, start = await follow(ws.owner.api)
         early = tenants.sessionmaker()
         try:
-            await early.execute(text("SELECT 1"))
+            # A transaction draws a change id and stays open; a later one draws a higher id and commits first.
             await record_event(early, workspace_id=ws.id, type="project.created", data={"id": 10_001, "name": "Early"})
-            # A later transaction takes a higher id and commits first.
             await ws.owner.api.post("/projects", json={"name": "Late"})
 
-            while_open, held = await follow(ws.owner.api, start)
+            reader = asyncio.ensure_future(follow(ws.owner.api, start))
+            await wait_for_lock_waiter(tenants)  # the reader waits for the open writer, not past it
+            assert not reader.done()
             await early.commit()
+            items, _ = await reader
         finally:
             await early.close()
 
-        after, _ = await follow(ws.owner.api, held)
-        assert [i["data"]["name"] for i in while_open] == []
-        assert [i["data"]["name"] for i in after] == ["Early", "Late"]
+        assert [i["data"]["name"] for i in items] == ["Early", "Late"]
+
+
+async def wait_for_lock_waiter(tenants: Tenants) -> None:
+    """Until some session waits for an advisory lock (the feed's), checked in the database itself."""
+    for _ in range(2000):
+        async with tenants.sessionmaker() as session:
+            waiting = await session.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = :c"),
+                {"c": 0x57544348},
+            )
+        if waiting:
+            return
+    raise AssertionError("the reader never waited for the feed lock")
 
 
 class TestHousekeeping:

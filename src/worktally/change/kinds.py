@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from worktally.auth.permissions import Role
+
 
 @dataclass(frozen=True, slots=True)
 class Kind:
@@ -30,12 +32,14 @@ KINDS: dict[str, Kind] = {
         (None, Kind("time_request", user_key="user_id", project_key="project_id")),
         (None, Kind("timesheet", user_key="user_id", money_keys=("total_amount",))),
         (None, Kind("leave", user_key="user_id")),
-        (None, Kind("leave_policy")),
+        (None, Kind("leave_policy", user_key="user_id")),  # user_id: only on a withdrawal, for that member
         (None, Kind("expense", user_key="user_id", project_key="project_id")),
         (None, Kind("expense_category")),
         (None, Kind("webhook")),
     )
 }
+
+KINDS_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS.values()}
 
 # Events whose resource is gone from its lists afterwards (a member who left is still listed, as `left`).
 DELETE_EVENTS = frozenset(
@@ -49,12 +53,16 @@ DELETE_EVENTS = frozenset(
         "team.deleted",
         "project_viewer.deleted",
         "leave_policy.deleted",
+        "leave_policy.withdrawn",
         "expense_category.deleted",
         "webhook.deleted",
     }
 )
 # Recorded together with another event about the same change (member.deleted), so no second change.
 NOT_A_CHANGE = frozenset({"member.archived"})
+
+
+VIEWER_ROLE = Role.PROJECT_VIEWER.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,8 @@ def change_of(event_type: str, data: dict[str, Any]) -> ChangeRef | None:
     kind = KINDS.get(event_type.split(".", 1)[0])
     if kind is None or data.get(kind.id_key) is None:
         return None
+    if kind.name == "member" and data.get("current_role") == VIEWER_ROLE:
+        return None  # the members list leaves viewers out; they are the project_viewer kind's (its own events)
     return ChangeRef(
         kind=kind,
         resource_id=str(data[kind.id_key]),

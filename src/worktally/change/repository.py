@@ -1,4 +1,4 @@
-"""Every query on changes (D19). The order and why it is safe on PostgreSQL: this package's docstring."""
+"""Every query on changes (D19). Why a reader never passes a change that commits later: the package docstring."""
 
 from __future__ import annotations
 
@@ -6,59 +6,71 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Row, and_, delete, literal_column, or_, select
+from sqlalchemy import ColumnElement, Integer, Row, bindparam, delete, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.change.kinds import ChangeRef
 from worktally.db.models import Change, WebhookEvent
 
-# The id of the writing transaction, and the oldest transaction still running (PostgreSQL 13+).
-_CURRENT_TX = literal_column("pg_current_xact_id()::text::bigint", BigInteger)
-_OLDEST_RUNNING_TX = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", BigInteger)
+# The advisory lock space of the feed's per-workspace lock: pg_advisory_xact_lock(FEED_LOCK, workspace_id).
+FEED_LOCK = 0x57544348  # "WTCH"
 
 
 def _is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def add(session: AsyncSession, *, workspace_id: int, event_id: str, ref: ChangeRef, changed_at: datetime) -> None:
-    """One change, flushed with the event that carries its data."""
-    session.add(
-        Change(
-            tx=_CURRENT_TX if _is_postgres(session) else 0,
-            workspace_id=workspace_id,
-            type=ref.kind.name,
-            resource_id=ref.resource_id,
-            op=ref.op,
-            user_id=ref.user_id,
-            project_id=ref.project_id,
-            event_id=event_id,
-            changed_at=changed_at,
-        )
-    )
+def _workspace_lock(workspace_id: int, *, shared: bool) -> Any:
+    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    return lock(literal(FEED_LOCK, Integer), bindparam("lock_workspace_id", workspace_id, type_=Integer))
+
+
+async def add(session: AsyncSession, *, workspace_id: int, event_id: str, ref: ChangeRef, changed_at: datetime) -> None:
+    """Insert one change in the session's transaction.
+
+    On PostgreSQL the INSERT first takes the workspace's feed lock in shared mode (in the same statement: no
+    extra round trip), so the change's id is drawn only while the lock is held, until the commit.
+    """
+    values = {
+        "workspace_id": workspace_id,
+        "type": ref.kind.name,
+        "resource_id": ref.resource_id,
+        "op": ref.op,
+        "user_id": ref.user_id,
+        "project_id": ref.project_id,
+        "event_id": event_id,
+        "changed_at": changed_at,
+    }
+    if not _is_postgres(session):
+        await session.execute(insert(Change).values(values))
+        return
+    locked = select(_workspace_lock(workspace_id, shared=True).label("locked")).subquery()
+    columns = [getattr(Change, name) for name in values]
+    rows = select(*(literal(value, type_=column.type) for value, column in zip(values.values(), columns, strict=True)))
+    await session.execute(insert(Change).from_select(columns, rows.select_from(locked)))
 
 
 async def page(
     session: AsyncSession,
     *,
     workspace_id: int,
-    after: tuple[int, int],
+    after: int,
     visible: ColumnElement[bool] | None,
     limit: int,
 ) -> Sequence[Row[Any]]:
-    """Up to ``limit`` changes after ``after`` = (tx, id), oldest first, with their event's payload."""
-    conditions: list[ColumnElement[bool]] = [
-        Change.workspace_id == workspace_id,
-        or_(Change.tx > after[0], and_(Change.tx == after[0], Change.id > after[1])),
-    ]
+    """Up to ``limit`` changes with an id above ``after``, oldest first, with their event's payload.
+
+    On PostgreSQL the workspace's feed lock is first taken exclusively: it waits for the transactions that
+    drew change ids and have not committed yet, so every id below the next one drawn is committed (or gone).
+    """
     if _is_postgres(session):
-        conditions.append(Change.tx < _OLDEST_RUNNING_TX)
+        await session.execute(select(_workspace_lock(workspace_id, shared=False)))
+    conditions: list[ColumnElement[bool]] = [Change.workspace_id == workspace_id, Change.id > after]
     if visible is not None:
         conditions.append(visible)
     statement = (
         select(
             Change.id,
-            Change.tx,
             Change.type,
             Change.resource_id,
             Change.op,
@@ -68,7 +80,7 @@ async def page(
         )
         .outerjoin(WebhookEvent, WebhookEvent.id == Change.event_id)
         .where(*conditions)
-        .order_by(Change.tx, Change.id)
+        .order_by(Change.id)
         .limit(limit)
     )
     return (await session.execute(statement)).all()

@@ -11,7 +11,7 @@ from worktally.auth.principal import Principal
 from worktally.change import cursor as cursors
 from worktally.change import repository
 from worktally.change.errors import CursorExpiredError
-from worktally.change.kinds import KINDS
+from worktally.change.kinds import KINDS_BY_NAME
 from worktally.change.schemas import ChangeRead
 from worktally.change.visibility import visible_changes
 from worktally.core.clock import utc_now
@@ -28,7 +28,7 @@ def _data(
     if payload is None:
         return None
     data: dict[str, Any] = dict(payload.get("data") or {})
-    kind = KINDS[type]
+    kind = KINDS_BY_NAME[type]
     if kind.money_keys and not principal.sees_rates_of(user_id):  # D6, as the resource's own GET
         for key in kind.money_keys:
             if key in data:
@@ -45,14 +45,14 @@ async def list_changes(
         position = cursors.decode(cursor)
         if position.changed_at < utc_now() - timedelta(days=retention_days):
             raise CursorExpiredError()
-        after = position.after
+        after = position.id
     rows = await repository.page(
         session, workspace_id=principal.workspace_id, after=after, visible=visible_changes(principal), limit=limit + 1
     )
     has_more = len(rows) > limit
     items = [
         ChangeRead(
-            cursor=cursors.encode(row.tx, row.id, row.changed_at),
+            cursor=cursors.encode(row.id, row.changed_at),
             type=row.type,
             id=int(row.resource_id) if row.type in _INTEGER_IDS else row.resource_id,
             op=row.op,

@@ -78,15 +78,22 @@ def _leaves(p: Principal) -> Clause:
 def _policies(p: Principal) -> Clause:
     if not p.can(P.LEAVE_POLICIES_READ):
         return false()
+    everyone = Change.user_id.is_(None)  # a withdrawal (user_id set) is only for the member it no longer applies to
     if p.can(P.LEAVE_POLICIES_WRITE):  # as leave/service.py: list_policies
-        return true()
-    return _ids_as_text(leave_repository.policy_ids_applying_to(p.workspace_id, p.user_id))
+        return everyone
+    applying = _ids_as_text(leave_repository.policy_ids_applying_to(p.workspace_id, p.user_id))
+    return or_(and_(everyone, applying), and_(Change.op == "delete", Change.user_id == p.user_id))
 
 
 def _expenses(p: Principal) -> Clause:
     if not p.can_any((P.EXPENSES_READ_ALL, P.EXPENSES_READ_OWN)):
         return false()
     return _own(expenses_of(p, None))
+
+
+def _trackers(p: Principal) -> Clause:
+    # tracking/service.py: _acting_for(principal, user_id, P.TRACKING_READ_ALL, "read")
+    return true() if p.can(P.TRACKING_READ_ALL) else Change.user_id == p.user_id
 
 
 def _needs(permission: P) -> Callable[[Principal], Clause]:
@@ -101,7 +108,7 @@ CLAUSES: dict[str, Callable[[Principal], Clause]] = {
     "task": _projects,
     "project_viewer": _viewers,
     "time_entry": _members,
-    "tracking": _members,
+    "tracking": _trackers,
     "time_request": _members,
     "timesheet": _members,
     "leave": _leaves,

@@ -187,6 +187,12 @@ async def member_ids_by_policy(session: AsyncSession, policy_ids: Collection[int
     return found
 
 
+async def workspace_member_ids(session: AsyncSession, workspace_id: int) -> set[int]:
+    """Everyone of the workspace, whatever their status (who might have read a policy, D19)."""
+    rows = await session.execute(select(Membership.user_id).where(Membership.workspace_id == workspace_id))
+    return set(rows.scalars())
+
+
 async def set_policy_members(session: AsyncSession, policy_id: int, user_ids: Collection[int]) -> None:
     await session.execute(delete(LeavePolicyMember).where(LeavePolicyMember.policy_id == policy_id))
     session.add_all(LeavePolicyMember(policy_id=policy_id, user_id=uid) for uid in sorted(set(user_ids)))

@@ -129,7 +129,9 @@ async def update_policy(
     for field in not_null:
         if field in given:
             setattr(policy, field, getattr(body, field))
+    withdrawn: set[int] = set()
     if "member_ids" in given:
+        withdrawn = await _withdrawn_from(session, principal, policy, body.member_ids)
         if body.member_ids is None:
             policy.applies_to_all = True
             await repository.set_policy_members(session, policy.id, [])
@@ -141,7 +143,27 @@ async def update_policy(
     await session.flush()
     read = (await _policy_reads(session, [policy]))[0]
     await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.updated", data=read)  # D19
+    for user_id in sorted(withdrawn):  # D19: gone from their list of policies, so a delete in their feed
+        await record_event(
+            session,
+            workspace_id=principal.workspace_id,
+            type="leave_policy.withdrawn",
+            data={"id": policy.id, "user_id": user_id},
+        )
     return read
+
+
+async def _withdrawn_from(
+    session: AsyncSession, principal: Principal, policy: LeavePolicy, member_ids: list[int] | None
+) -> set[int]:
+    """The members a policy stops applying to when its members become ``member_ids`` (None: everyone)."""
+    if member_ids is None:
+        return set()
+    if policy.applies_to_all:
+        before = await repository.workspace_member_ids(session, principal.workspace_id)
+    else:
+        before = set((await repository.member_ids_by_policy(session, [policy.id]))[policy.id])
+    return before - set(member_ids)
 
 
 async def delete_policy(session: AsyncSession, principal: Principal, policy_id: int) -> None:

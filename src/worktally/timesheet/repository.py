@@ -52,14 +52,16 @@ async def existing_starts(
 
 async def insert_if_missing(
     session: AsyncSession, workspace_id: int, user_id: int, date_from: date, date_to: date
-) -> None:
-    """Create one timesheet; a concurrent creator winning the race is fine (the unique key decides)."""
+) -> Timesheet | None:
+    """Create one timesheet (None when a concurrent creator won the race: the unique key decides)."""
+    sheet = Timesheet(workspace_id=workspace_id, user_id=user_id, date_from=date_from, date_to=date_to)
     try:
         async with session.begin_nested():
-            session.add(Timesheet(workspace_id=workspace_id, user_id=user_id, date_from=date_from, date_to=date_to))
+            session.add(sheet)
             await session.flush()
     except IntegrityError:
-        pass
+        return None
+    return sheet
 
 
 async def time_owner_ids(session: AsyncSession, workspace_id: int, visible: IdSubquery | None) -> list[int]:

@@ -16,7 +16,7 @@ from worktally.api.pagination import PageParams, paginate
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import IdSubquery, user_ids
-from worktally.core.clock import utc_now
+from worktally.core.clock import isoformat_z, utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.money import to_money
 from worktally.core.timezones import zone
@@ -76,7 +76,22 @@ async def _ensure(
     for user_id in user_id_list:
         for date_from, date_to in periods:
             if (user_id, date_from) not in existing:
-                await repository.insert_if_missing(session, workspace_id, user_id, date_from, date_to)
+                sheet = await repository.insert_if_missing(session, workspace_id, user_id, date_from, date_to)
+                if sheet is not None:  # D19: a timesheet appears in the lists, so in the changes feed
+                    await record_event(
+                        session,
+                        workspace_id=workspace_id,
+                        type="timesheet.created",
+                        data={
+                            "id": sheet.id,
+                            "user_id": user_id,
+                            "date_from": date_from.isoformat(),
+                            "date_to": date_to.isoformat(),
+                            "status": "pending",
+                            "created_at": isoformat_z(sheet.created_at),
+                            "updated_at": isoformat_z(sheet.updated_at),
+                        },
+                    )
 
 
 async def list_timesheets(

@@ -67,10 +67,12 @@ CHANGE_ONLY_EVENT_TYPES: tuple[str, ...] = (
     "project_viewer.created",
     "project_viewer.updated",
     "project_viewer.deleted",
+    "timesheet.created",
     "timesheet.unsubmitted",
     "leave_policy.created",
     "leave_policy.updated",
     "leave_policy.deleted",
+    "leave_policy.withdrawn",  # no longer applies to data.user_id: a delete for them alone
     "expense_category.created",
     "expense_category.updated",
     "expense_category.deleted",
@@ -156,10 +158,10 @@ async def record_event(
                         webhook_id=webhook_id, event_id=event.id, status="pending", next_attempt_at=event.created_at
                     )
                 )
+    await session.flush()
     ref = change_of(type, event.payload["data"])
     if ref is not None:
-        changes.add(session, workspace_id=workspace_id, event_id=event.id, ref=ref, changed_at=event.created_at)
-    await session.flush()
+        await changes.add(session, workspace_id=workspace_id, event_id=event.id, ref=ref, changed_at=event.created_at)
     _notify_after_commit(session)
     return event
 
