@@ -253,3 +253,34 @@ class TestOpenApi:
             assert "Idempotency-Key" in names, (method, path)
         reads = [op for item in document["paths"].values() for m, op in item.items() if m == "get"]
         assert all("Idempotency-Key" not in [p["name"] for p in op.get("parameters", [])] for op in reads)
+
+
+class TestClientCredentials:
+    async def test_an_apps_keys_are_the_apps_not_its_owners(self, tenants: Tenants, client: httpx.AsyncClient) -> None:
+        from tests.auth.kit import register_client
+
+        ws = await tenants.workspace()
+        app = await register_client(tenants.sessionmaker, ws.owner.user_id, public=False)
+
+        async def app_token() -> str:
+            response = await client.post(
+                "https://testserver/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(app.client_id, app.client_secret or ""),
+            )
+            assert response.status_code == 200, response.text
+            token: str = response.json()["access_token"]
+            return token
+
+        k, body = key(), {"workspace_id": ws.id, "name": "By the app " + secrets.token_hex(3)}
+        first, second = await app_token(), await app_token()
+
+        by_app = await client.post("/api/v2/projects", json=body, headers={"Authorization": f"Bearer {first}", **h(k)})
+        again = await client.post("/api/v2/projects", json=body, headers={"Authorization": f"Bearer {second}", **h(k)})
+        by_owner = await ws.owner.api.post("/projects", json=body, headers=h(k))
+
+        assert by_app.status_code == 201, by_app.text
+        assert (again.status_code, again.content) == (201, by_app.content)
+        assert again.headers["idempotent-replayed"] == "true"
+        assert by_owner.status_code == 201 and "idempotent-replayed" not in by_owner.headers
+        assert await projects_named(tenants.sessionmaker, ws.id, body["name"]) == 2
