@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Row, bindparam, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, Integer, Row, bindparam, delete, func, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.change.kinds import ChangeRef
@@ -65,7 +65,14 @@ async def page(
     """
     if _is_postgres(session):
         await session.execute(select(_workspace_lock(workspace_id, shared=False)))
-    conditions: list[ColumnElement[bool]] = [Change.workspace_id == workspace_id, Change.id > after]
+    # The row comparison, with workspace_id bounded above, is the range (workspace_id, id) > (ws, after) of
+    # ix_changes_feed: the planner starts the scan exactly there. Written as workspace_id = ws AND id > after
+    # it prefers the primary key (id > after) and filters out every other workspace's later changes: on a
+    # million changes that made the tail of the feed (where clients poll) 40 ms instead of 0.1 (bench/changes.py).
+    conditions: list[ColumnElement[bool]] = [
+        tuple_(Change.workspace_id, Change.id) > tuple_(literal(workspace_id), literal(after)),
+        Change.workspace_id <= workspace_id,
+    ]
     if visible is not None:
         conditions.append(visible)
     statement = (
@@ -80,7 +87,7 @@ async def page(
         )
         .outerjoin(WebhookEvent, WebhookEvent.id == Change.event_id)
         .where(*conditions)
-        .order_by(Change.id)
+        .order_by(Change.workspace_id, Change.id)
         .limit(limit)
     )
     return (await session.execute(statement)).all()
