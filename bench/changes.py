@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bench.generate import conninfo
@@ -50,7 +51,9 @@ async def _people(url: str) -> dict[str, Any]:
         async with create_sessionmaker(engine)() as session, session.begin():
             owner = await create_user(session, email="owner@bench.local", firstname="O", lastname="B", password=None)
             workspace = await create_workspace(session, owner=owner, name="Bench", timezone="UTC")
-            other_owner = await create_user(session, email="other@bench.local", firstname="X", lastname="B", password=None)
+            other_owner = await create_user(
+                session, email="other@bench.local", firstname="X", lastname="B", password=None
+            )
             other = await create_workspace(session, owner=other_owner, name="Other", timezone="UTC")
             user = await create_user(session, email="user@bench.local", firstname="R", lastname="U", password=None)
             session.add(Membership(workspace_id=workspace.id, user_id=user.id, role="Regular User", status="active"))
@@ -67,6 +70,30 @@ async def _people(url: str) -> dict[str, Any]:
                 "project_id": project.id,
                 "owner_token": owner_token,
                 "user_token": user_token,
+            }
+    finally:
+        await engine.dispose()
+
+
+async def _reused(url: str) -> dict[str, Any]:
+    """The people of a database kept by an earlier run (--keep), with new tokens."""
+    engine = create_engine_for(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            rows = {
+                email: user_id for email, user_id in (await session.execute(text("SELECT email, id FROM users"))).all()
+            }
+            workspace_id, other_id = (await session.execute(text("SELECT min(id), max(id) FROM workspaces"))).one()
+            project_id = (await session.execute(text("SELECT min(id) FROM projects"))).scalar_one()
+            owner_id, user_id = rows["owner@bench.local"], rows["user@bench.local"]
+            return {
+                "workspace_id": workspace_id,
+                "other_id": other_id,
+                "owner_id": owner_id,
+                "user_id": user_id,
+                "project_id": project_id,
+                "owner_token": (await create_personal_token(session, user_id=owner_id, name="bench")).token,
+                "user_token": (await create_personal_token(session, user_id=user_id, name="bench")).token,
             }
     finally:
         await engine.dispose()
@@ -185,22 +212,35 @@ async def measure(url: str, people: dict[str, Any], runs: int) -> list[tuple[str
 
 
 async def _capture(app: Any, client: httpx.AsyncClient, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
-    """The statements the page sends (the feed lock and the page query), with their arguments."""
+    """The statements the page sends (the feed lock, then the page query), with their arguments."""
     from sqlalchemy import event
+    from sqlalchemy.dialects.postgresql.asyncpg import dialect
+
+    from worktally.change import repository
 
     engine = app.state.engine.sync_engine
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if "changes" in statement or "pg_advisory_xact_lock" in statement:
+        if "pg_advisory_xact_lock" in statement:
             seen.append((statement, parameters))
 
+    original = repository.fetch_all
+
+    async def fetch_all(session: Any, statement: Any) -> Any:  # as db/prepared.py: fetch_all compiles it
+        compiled = statement.compile(dialect=dialect(), compile_kwargs={"render_postcompile": True})
+        seen.append((compiled.string, tuple(compiled.params[name] for name in compiled.positiontup or ())))
+        return await original(session, statement)
+
     event.listen(engine, "before_cursor_execute", record)
+    repository.fetch_all = fetch_all  # type: ignore[assignment]
     try:
         response = await client.get("/api/v2/changes", params=params, headers=headers)
         assert response.status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        repository.fetch_all = original  # type: ignore[assignment]
+    assert len(seen) == 2, seen
     return seen
 
 
@@ -224,24 +264,29 @@ def main() -> None:
     parser.add_argument("--other", type=int, default=100_000)
     parser.add_argument("--own-share", type=float, default=0.01)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    parser.add_argument("--reuse", metavar="NAME", help="measure again on a database kept by --keep")
     args = parser.parse_args()
     server = os.environ.get("WORKTALLY_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
-    name = f"wt_bench_changes_{secrets.token_hex(4)}"
-    with psycopg.connect(conninfo(server), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = args.reuse or f"wt_bench_changes_{secrets.token_hex(4)}"
+    if not args.reuse:
+        with psycopg.connect(conninfo(server), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        people = asyncio.run(_people(url))
-        seconds = _fill(url, people, changes=args.changes, other=args.other, own_share=args.own_share)
-        print(f"loaded {args.changes + args.other:,} changes and events in {seconds:.1f} s")
+        if args.reuse:
+            people = asyncio.run(_reused(url))
+        else:
+            upgrade(url)
+            people = asyncio.run(_people(url))
+            seconds = _fill(url, people, changes=args.changes, other=args.other, own_share=args.own_share)
+            print(f"loaded {args.changes + args.other:,} changes and events in {seconds:.1f} s into {name}")
         results = asyncio.run(measure(url, people, args.runs))
         print(f"{'caller':<14}{'position':<10}{'API ms':>9}{'SQL ms':>9}{'items':>7}")
         for role, where, api_ms, sql_ms, items in results:
             print(f"{role:<14}{where:<10}{api_ms:>9.2f}{sql_ms:>9.2f}{items:>7}")
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             with psycopg.connect(conninfo(server), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Row, bindparam, delete, func, insert, literal, select, tuple_
+from sqlalchemy import ColumnElement, Integer, bindparam, delete, func, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.change.kinds import ChangeRef
 from worktally.db.models import Change, WebhookEvent
+from worktally.db.prepared import fetch_all
 
 # The advisory lock space of the feed's per-workspace lock: pg_advisory_xact_lock(FEED_LOCK, workspace_id).
 FEED_LOCK = 0x57544348  # "WTCH"
@@ -57,8 +58,11 @@ async def page(
     after: int,
     visible: ColumnElement[bool] | None,
     limit: int,
-) -> Sequence[Row[Any]]:
+) -> Sequence[Sequence[Any]]:
     """Up to ``limit`` changes with an id above ``after``, oldest first, with their event's payload.
+
+    Rows are tuples (id, type, resource_id, op, user_id, changed_at, payload), read with ``fetch_all``: the
+    payload is a JSON string on PostgreSQL (asyncpg's own decoding), already a dict on SQLite.
 
     On PostgreSQL the workspace's feed lock is first taken exclusively: it waits for the transactions that
     drew change ids and have not committed yet, so every id below the next one drawn is committed (or gone).
@@ -90,7 +94,7 @@ async def page(
         .order_by(Change.workspace_id, Change.id)
         .limit(limit)
     )
-    return (await session.execute(statement)).all()
+    return await fetch_all(session, statement)
 
 
 async def purge_before(session: AsyncSession, *, cutoff: datetime, batch: int = 1000) -> int:
