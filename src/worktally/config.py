@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # instead of 700 (a request allocates hundreds). Measured in bench/: ~40 % of a month's tracked-hours report's
     # Python time went to full passes, and the hot reads gain 3-5 points of the bare endpoint's throughput.
     gc_tuned: bool = True
+    # D18: how long the answer to a write sent with an Idempotency-Key is kept (and replayed).
+    idempotency_ttl_hours: int = Field(default=24, ge=1)
+    # D19: how long the changes feed keeps a change; an older cursor answers 410.
+    changes_retention_days: int = Field(default=30, ge=1)
 
     @field_validator("public_url")
     @classmethod

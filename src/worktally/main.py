@@ -21,6 +21,7 @@ from worktally.api.rate_limit import RateLimiter, RateLimitHeadersMiddleware
 from worktally.api.routing import API_PREFIX, api_routes, app_routes
 from worktally.auth.oauth2.engine import dispose_sync_engine
 from worktally.auth.oauth2.router import router as oauth2_router
+from worktally.change.router import router as change_router
 from worktally.config import Settings
 from worktally.contract.router import router as contract_router
 from worktally.core.logs import install_redaction
@@ -66,6 +67,7 @@ DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     expense_router,
     report_router,
     webhook_router,
+    change_router,
 )
 
 

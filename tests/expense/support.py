@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.factories import Member, WorkspaceFixture
 from worktally.db.models import WebhookEvent
+from worktally.webhook.events import EVENT_TYPES
 
 
 async def make_category(ws: WorkspaceFixture, name: str = "Travel") -> dict[str, Any]:
@@ -25,8 +26,11 @@ async def make_expense(member: Member, **fields: Any) -> dict[str, Any]:
 
 
 async def event_types(ws: WorkspaceFixture) -> list[str]:
+    """The webhook events recorded in ``ws`` (not the changes feed's change-only ones, D19)."""
     async with ws.tenants.sessionmaker() as session:
         rows = await session.execute(
-            select(WebhookEvent.type).where(WebhookEvent.workspace_id == ws.id).order_by(WebhookEvent.created_at)
+            select(WebhookEvent.type)
+            .where(WebhookEvent.workspace_id == ws.id, WebhookEvent.type.in_(EVENT_TYPES))
+            .order_by(WebhookEvent.created_at)
         )
         return list(rows.scalars())

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from tests.factories import Member, WorkspaceFixture
 from worktally.db.models import Holiday, TimeEntry, WebhookEvent, Workspace
+from worktally.webhook.events import EVENT_TYPES
 
 # February 2026: Mon 9, Tue 10, Wed 11, Thu 12, Fri 13, Sat 14, Sun 15, Mon 16.
 
@@ -69,8 +70,11 @@ async def leave_entries(ws: WorkspaceFixture, leave_id: str) -> list[TimeEntry]:
 
 
 async def event_types(ws: WorkspaceFixture) -> list[str]:
+    """The webhook events recorded in ``ws`` (not the changes feed's change-only ones, D19)."""
     async with ws.tenants.sessionmaker() as session:
         rows = await session.execute(
-            select(WebhookEvent.type).where(WebhookEvent.workspace_id == ws.id).order_by(WebhookEvent.created_at)
+            select(WebhookEvent.type)
+            .where(WebhookEvent.workspace_id == ws.id, WebhookEvent.type.in_(EVENT_TYPES))
+            .order_by(WebhookEvent.created_at)
         )
         return list(rows.scalars())

@@ -76,6 +76,8 @@ def _text_inputs(document: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             if operation is None:
                 continue
             for parameter in operation.get("parameters", []):
+                if parameter["in"] == "header":
+                    continue  # HTTP cannot carry a NUL in a header; Idempotency-Key is visible ASCII (D18)
                 if parameter["name"] != "workspace_id" and _takes_text(document, parameter.get("schema", {})):
                     found.append((method, path, parameter["in"], parameter["name"]))
             body = _body_schema(document, operation)

@@ -250,7 +250,11 @@ class TestDatetimes:
 
         async with tenants.sessionmaker() as session:
             [payload] = (
-                await session.execute(select(WebhookEvent.payload).where(WebhookEvent.workspace_id == ws.id))
+                await session.execute(
+                    select(WebhookEvent.payload).where(
+                        WebhookEvent.workspace_id == ws.id, WebhookEvent.type == "project.created"
+                    )
+                )
             ).scalars()
         assert UTC_FORM.match(payload["timestamp"])
         assert UTC_FORM.match(payload["data"]["created_at"])

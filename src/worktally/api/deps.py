@@ -23,11 +23,13 @@ from worktally.core.errors import BadRequestError, ForbiddenError, Unauthenticat
 from worktally.core.logs import LOG_USER_ID, LOG_WORKSPACE_ID
 from worktally.db.models import Membership, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb
+from worktally.idempotency import flow as idempotency
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 _DB_KEY = "worktally.db"  # the request's RequestDb, in the ASGI scope
+ON_PRINCIPAL = "worktally.on_principal"  # called by require() with the principal (the idempotency claim, D18)
 
 
 class TransactionalRoute(APIRoute):
@@ -41,12 +43,20 @@ class TransactionalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            keyed = None
+            if idempotency.HEADER in request.headers:  # D18: nothing to do, and no cost, without the header
+                keyed = await idempotency.begin(request, request_db, settings_of(request).idempotency_ttl_hours)
+                request.scope[ON_PRINCIPAL] = keyed.claim if keyed is not None else None
             try:
                 response = await handler(request)
-            except BaseException:
+                if keyed is not None:
+                    await keyed.finish(response)
+            except BaseException as error:
                 db: RequestDb | None = request.scope.pop(_DB_KEY, None)
                 if db is not None:
                     await db.finish(commit=False)
+                if keyed is not None and isinstance(error, idempotency.Replay):
+                    return await keyed.replayed(error, request.app.state.sessionmaker)
                 raise
             db = request.scope.pop(_DB_KEY, None)
             if db is not None:
@@ -268,6 +278,9 @@ def require(*permissions: Permission) -> Any:
         principal = await load_principal(request_db(request), caller, workspace_id)
         if permissions and not principal.can_any(permissions):
             raise ForbiddenError("Your role does not allow this action.", code="role_forbidden")
+        on_principal = request.scope.get(ON_PRINCIPAL)
+        if on_principal is not None:
+            await on_principal(principal)
         return principal
 
     dependency.reads_workspace_id = True  # type: ignore[attr-defined]  # api/openapi.py documents the parameter

@@ -3,6 +3,7 @@
 - Authentication (D7): both schemes, on every API operation. It reads the header itself (``api/deps.py:
   bearer_token``); FastAPI's security classes are used here only for their documented form.
 - ``workspace_id`` (D3): the query parameter of every operation whose ``require(...)`` reads it.
+- ``Idempotency-Key`` (D18): the header parameter of every write (``api/deps.py: TransactionalRoute`` reads it).
 """
 
 from __future__ import annotations
@@ -50,6 +51,23 @@ WORKSPACE_ID_PARAMETER: dict[str, Any] = {
 }
 
 
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": (
+        "Extension (D18): 1 to 255 visible ASCII characters, unique per intended write. A repeat within "
+        "the retention (24 hours by default) with the same method, path and body answers the first 2xx "
+        "response again with `Idempotent-Replayed: true`, without a second effect; the same key for another "
+        "request is 422 `idempotency_key_reused`; while the first is still running, 409 "
+        "`idempotency_key_in_flight` with `Retry-After: 1`. Refused (4xx) requests are not stored."
+    ),
+    "x-worktally-extension": True,
+}
+_WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
 def _reads_workspace_id(dependant: Dependant) -> bool:
     return getattr(dependant.call, "reads_workspace_id", False) or any(
         _reads_workspace_id(sub) for sub in dependant.dependencies
@@ -76,6 +94,8 @@ def document_api(app: FastAPI, routes: Iterable[APIRoute]) -> None:
             parameters = operation.setdefault("parameters", [])
             if reads_workspace_id and not any(p.get("name") == "workspace_id" for p in parameters):
                 parameters.append(WORKSPACE_ID_PARAMETER)
+            if method in _WRITE_METHODS and not any(p.get("name") == "Idempotency-Key" for p in parameters):
+                parameters.append(IDEMPOTENCY_KEY_PARAMETER)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -17,6 +17,7 @@ class Identity:
     token_kind: str  # "pat" | "oauth"
     token_id: int
     client_id: str | None = None
+    client_credentials: bool = False  # an OAuth app acting for itself (as its owner), not for a signed-in user
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from worktally.db.models import Membership, OAuthToken, PersonalAccessToken, Wor
 from worktally.db.prepared import PreparedRead, RequestDb, Row
 
 PAT_PREFIX = "wtp_"
+# The token family of a client_credentials issue (auth/oauth2/server.py): such a token is the app, not a user.
+CLIENT_CREDENTIALS_FAMILY_PREFIX = "cc:"
 ACCESS_TOKEN_PREFIX = "wta_"
 REFRESH_TOKEN_PREFIX = "wtr_"
 PAT_LIFETIME = timedelta(days=182)  # about six months
@@ -140,6 +142,7 @@ _OAUTH = _identify_statement(
     OAuthToken.id,
     OAuthToken.scope.label("scopes"),
     OAuthToken.client_id,
+    OAuthToken.family,
     where=(
         OAuthToken.access_token_hash == bindparam("token_hash"),
         OAuthToken.access_revoked_at.is_(None),
@@ -173,6 +176,7 @@ async def identify(db: RequestDb, token: str, workspace_id: int | None = None) -
         token_kind=kind,
         token_id=row["id"],
         client_id=row["client_id"] if kind == "oauth" else None,
+        client_credentials=kind == "oauth" and row["family"].startswith(CLIENT_CREDENTIALS_FAMILY_PREFIX),
     )
     membership = row if workspace_id is not None and row["owner_id"] is not None else None
     return Caller(identity=identity, workspace_id=workspace_id, membership=membership)

@@ -23,7 +23,7 @@ from worktally.project.service import ProjectNotFoundError
 from worktally.webhook.events import record_event
 
 
-def _reach(principal: Principal) -> tuple[IdSubquery | None, IdSubquery | None]:
+def reach(principal: Principal) -> tuple[IdSubquery | None, IdSubquery | None]:
     """(projects, users) whose contracts the caller may read (D6, §1.8); None is no restriction."""
     if principal.can(Permission.CONTRACTS_READ_ALL):
         return None, None
@@ -61,7 +61,7 @@ def _read(principal: Principal, row: ContractRow) -> ContractRead:
 
 
 async def _find_visible(session: AsyncSession, principal: Principal, contract_id: int) -> ContractRow:
-    projects, users = _reach(principal)
+    projects, users = reach(principal)
     row = await repository.get_row(
         session, principal.workspace_id, contract_id, visible_projects=projects, visible_users=users
     )
@@ -79,7 +79,7 @@ async def _reread(session: AsyncSession, principal: Principal, contract_id: int)
 async def list_contracts(
     session: AsyncSession, principal: Principal, filters: ContractFilters, page: PageParams
 ) -> tuple[list[ContractRead], Pagination]:
-    projects, users = _reach(principal)
+    projects, users = reach(principal)
     statement = repository.listing(principal.workspace_id, filters, visible_projects=projects, visible_users=users)
     rows, meta = await paginate(session, statement, page)
     return [_read(principal, row) for row in rows], meta

@@ -215,7 +215,9 @@ async def create_category(
     category = ExpenseCategory(workspace_id=principal.workspace_id, name=body.name)
     session.add(category)
     await session.flush()
-    return ExpenseCategoryRead(id=category.id, name=category.name)
+    read = ExpenseCategoryRead(id=category.id, name=category.name)
+    await record_event(session, workspace_id=principal.workspace_id, type="expense_category.created", data=read)  # D19
+    return read
 
 
 async def _category_or_404(session: AsyncSession, principal: Principal, category_id: str) -> ExpenseCategory:
@@ -235,7 +237,9 @@ async def update_category(
     category.name = body.name
     category.updated_at = utc_now()
     await session.flush()
-    return ExpenseCategoryRead(id=category.id, name=category.name)
+    read = ExpenseCategoryRead(id=category.id, name=category.name)
+    await record_event(session, workspace_id=principal.workspace_id, type="expense_category.updated", data=read)  # D19
+    return read
 
 
 async def delete_category(session: AsyncSession, principal: Principal, category_id: str) -> None:
@@ -243,3 +247,5 @@ async def delete_category(session: AsyncSession, principal: Principal, category_
     category = await _category_or_404(session, principal, category_id)
     category.deleted_at = utc_now()
     await session.flush()
+    read = ExpenseCategoryRead(id=category.id, name=category.name)
+    await record_event(session, workspace_id=principal.workspace_id, type="expense_category.deleted", data=read)  # D19

@@ -128,6 +128,11 @@ def _applies_to(user_id: int) -> ColumnElement[bool]:
     )
 
 
+def policy_ids_applying_to(workspace_id: int, user_id: int) -> Select[int]:
+    """The ids of the workspace's policies (deleted ones too) that apply to ``user_id`` (the changes feed, D19)."""
+    return select(LeavePolicy.id).where(LeavePolicy.workspace_id == workspace_id, _applies_to(user_id))
+
+
 def live_policies(workspace_id: int, for_user: int | None) -> Select[LeavePolicy]:
     """Undeleted policies of the workspace, those applying to ``for_user`` when given, by id."""
     statement = select(LeavePolicy).where(LeavePolicy.workspace_id == workspace_id, LeavePolicy.deleted_at.is_(None))
@@ -180,6 +185,12 @@ async def member_ids_by_policy(session: AsyncSession, policy_ids: Collection[int
     for policy_id, user_id in rows:
         found[policy_id].append(user_id)
     return found
+
+
+async def workspace_member_ids(session: AsyncSession, workspace_id: int) -> set[int]:
+    """Everyone of the workspace, whatever their status (who might have read a policy, D19)."""
+    rows = await session.execute(select(Membership.user_id).where(Membership.workspace_id == workspace_id))
+    return set(rows.scalars())
 
 
 async def set_policy_members(session: AsyncSession, policy_id: int, user_ids: Collection[int]) -> None:

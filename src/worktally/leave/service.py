@@ -101,7 +101,9 @@ async def create_policy(session: AsyncSession, principal: Principal, body: Leave
     await session.flush()
     if body.member_ids is not None:
         await repository.set_policy_members(session, policy.id, body.member_ids)
-    return (await _policy_reads(session, [policy]))[0]
+    read = (await _policy_reads(session, [policy]))[0]
+    await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.created", data=read)  # D19
+    return read
 
 
 async def _policy_or_404(session: AsyncSession, principal: Principal, policy_id: int) -> LeavePolicy:
@@ -127,7 +129,9 @@ async def update_policy(
     for field in not_null:
         if field in given:
             setattr(policy, field, getattr(body, field))
+    withdrawn: set[int] = set()
     if "member_ids" in given:
+        withdrawn = await _withdrawn_from(session, principal, policy, body.member_ids)
         if body.member_ids is None:
             policy.applies_to_all = True
             await repository.set_policy_members(session, policy.id, [])
@@ -137,7 +141,29 @@ async def update_policy(
             await repository.set_policy_members(session, policy.id, body.member_ids)
     policy.updated_at = utc_now()
     await session.flush()
-    return (await _policy_reads(session, [policy]))[0]
+    read = (await _policy_reads(session, [policy]))[0]
+    await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.updated", data=read)  # D19
+    for user_id in sorted(withdrawn):  # D19: gone from their list of policies, so a delete in their feed
+        await record_event(
+            session,
+            workspace_id=principal.workspace_id,
+            type="leave_policy.withdrawn",
+            data={"id": policy.id, "user_id": user_id},
+        )
+    return read
+
+
+async def _withdrawn_from(
+    session: AsyncSession, principal: Principal, policy: LeavePolicy, member_ids: list[int] | None
+) -> set[int]:
+    """The members a policy stops applying to when its members become ``member_ids`` (None: everyone)."""
+    if member_ids is None:
+        return set()
+    if policy.applies_to_all:
+        before = await repository.workspace_member_ids(session, principal.workspace_id)
+    else:
+        before = set((await repository.member_ids_by_policy(session, [policy.id]))[policy.id])
+    return before - set(member_ids)
 
 
 async def delete_policy(session: AsyncSession, principal: Principal, policy_id: int) -> None:
@@ -145,6 +171,8 @@ async def delete_policy(session: AsyncSession, principal: Principal, policy_id: 
     policy = await _policy_or_404(session, principal, policy_id)
     policy.deleted_at = utc_now()
     await session.flush()
+    read = (await _policy_reads(session, [policy]))[0]
+    await record_event(session, workspace_id=principal.workspace_id, type="leave_policy.deleted", data=read)  # D19
 
 
 # --- requests ------------------------------------------------------------------------------------

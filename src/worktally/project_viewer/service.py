@@ -22,6 +22,7 @@ from worktally.project_viewer.errors import (
     ProjectViewerNotFoundError,
 )
 from worktally.project_viewer.schemas import ProjectViewerCreate, ProjectViewerRead, ViewerProject
+from worktally.webhook.events import record_event
 
 
 def _only_user(principal: Principal) -> int | None:
@@ -73,15 +74,25 @@ async def create_viewer(
         role=Role.PROJECT_VIEWER.value,
         public_url=public_url,
     )
-    return await get_viewer(session, principal, invited.member.id), invited
+    read = await get_viewer(session, principal, invited.member.id)
+    await record_event(session, workspace_id=principal.workspace_id, type="project_viewer.created", data=read)  # D19
+    return read, invited
+
+
+async def _changed(session: AsyncSession, principal: Principal, viewer_id: int) -> None:
+    """D19: the viewer as its GET now returns it, for the changes feed."""
+    read = await get_viewer(session, principal, viewer_id)
+    await record_event(session, workspace_id=principal.workspace_id, type="project_viewer.updated", data=read)
 
 
 async def archive_viewer(session: AsyncSession, principal: Principal, viewer_id: int) -> None:
     await member_service.archive_member(session, principal, viewer_id, viewer=True)
+    await _changed(session, principal, viewer_id)
 
 
 async def restore_viewer(session: AsyncSession, principal: Principal, viewer_id: int) -> None:
     await member_service.restore_member(session, principal, viewer_id, viewer=True)
+    await _changed(session, principal, viewer_id)
 
 
 async def _viewer_and_project(session: AsyncSession, principal: Principal, viewer_id: int, project_id: int) -> None:
@@ -99,6 +110,7 @@ async def assign_project(session: AsyncSession, principal: Principal, viewer_id:
         await repository.assign(session, principal.workspace_id, viewer_id, project_id)
     except IntegrityError:
         raise ProjectAlreadyAssignedError() from None
+    await _changed(session, principal, viewer_id)
 
 
 async def unassign_project(session: AsyncSession, principal: Principal, viewer_id: int, project_id: int) -> None:
@@ -106,3 +118,4 @@ async def unassign_project(session: AsyncSession, principal: Principal, viewer_i
     if not await repository.is_assigned(session, principal.workspace_id, viewer_id, project_id):
         raise ProjectNotAssignedError()
     await repository.unassign(session, principal.workspace_id, viewer_id, project_id)
+    await _changed(session, principal, viewer_id)

@@ -18,6 +18,11 @@ def _managed_by(statement: AnySelect, user_id: int | None) -> AnySelect:
     return statement.where(Team.id.in_(managed))
 
 
+def team_ids(workspace_id: int, *, managed_by: int | None) -> AnySelect:
+    """The ids of the teams ``list_teams`` lists (the changes feed, D19)."""
+    return _managed_by(select(Team.id).where(Team.workspace_id == workspace_id), managed_by)
+
+
 def list_teams(workspace_id: int, *, managed_by: int | None) -> AnySelect:
     """The workspace's teams, or only those ``managed_by`` manages."""
     return _managed_by(select(Team).where(Team.workspace_id == workspace_id), managed_by).order_by(Team.id)

@@ -14,6 +14,7 @@ from worktally.db.models import Team
 from worktally.team import repository
 from worktally.team.errors import TeamNotFoundError
 from worktally.team.schemas import TeamCreate, TeamRead, TeamUpdate
+from worktally.webhook.events import record_event
 
 
 def _managed_by(principal: Principal) -> int | None:
@@ -77,7 +78,9 @@ async def create_team(session: AsyncSession, principal: Principal, body: TeamCre
     team = await repository.add_team(session, principal.workspace_id, body.name)
     await repository.replace_people(session, team.id, body.member_ids, managers=False)
     await repository.replace_people(session, team.id, body.manager_ids, managers=True)
-    return await _read(session, team)
+    read = await _read(session, team)
+    await record_event(session, workspace_id=principal.workspace_id, type="team.created", data=read)  # D19
+    return read
 
 
 async def update_team(session: AsyncSession, principal: Principal, team_id: int, body: TeamUpdate) -> TeamRead:
@@ -91,9 +94,13 @@ async def update_team(session: AsyncSession, principal: Principal, team_id: int,
         await repository.replace_people(session, team.id, body.manager_ids, managers=True)
     team.updated_at = utc_now()
     await session.flush()
-    return await _read(session, team)
+    read = await _read(session, team)
+    await record_event(session, workspace_id=principal.workspace_id, type="team.updated", data=read)  # D19
+    return read
 
 
 async def delete_team(session: AsyncSession, principal: Principal, team_id: int) -> None:
     team = await _get(session, principal, team_id)
+    read = await _read(session, team)
     await repository.delete_team(session, team.id)
+    await record_event(session, workspace_id=principal.workspace_id, type="team.deleted", data=read)  # D19

@@ -55,15 +55,18 @@ async def existing_starts(
 _INSERT_CHUNK = 500  # rows per statement: well inside SQLite's and asyncpg's bound-parameter limits
 
 
-async def insert_missing(session: AsyncSession, workspace_id: int, sheets: Sequence[tuple[int, date, date]]) -> None:
+async def insert_missing(
+    session: AsyncSession, workspace_id: int, sheets: Sequence[tuple[int, date, date]]
+) -> list[Timesheet]:
     """Create the timesheets ``(user_id, date_from, date_to)`` that do not exist yet, in a few statements.
 
     ``ON CONFLICT DO NOTHING`` on the unique key: one that exists, or that a concurrent request creates
-    first, is left as it is. One statement per chunk rather than a savepoint and an INSERT per row: a long
+    first, is left as it is; the ones this call created are returned (``RETURNING`` gives only those). One statement per chunk rather than a savepoint and an INSERT per row: a long
     range listed for the first time (up to two thousand periods) stays one round trip or four.
     """
     if not sheets:
-        return
+        return []
+    created: list[Timesheet] = []
     now = utc_now()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -82,7 +85,9 @@ async def insert_missing(session: AsyncSession, workspace_id: int, sheets: Seque
             for user_id, date_from, date_to in sheets[start : start + _INSERT_CHUNK]
         ]
         statement = insert(Timesheet).values(rows)
-        await session.execute(statement.on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "date_from"]))
+        statement = statement.on_conflict_do_nothing(index_elements=["workspace_id", "user_id", "date_from"])
+        created.extend((await session.scalars(statement.returning(Timesheet))).all())
+    return created
 
 
 async def time_owner_ids(session: AsyncSession, workspace_id: int, visible: IdSubquery | None) -> list[int]:

@@ -16,7 +16,7 @@ from worktally.api.pagination import PageParams, paginate
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import IdSubquery, user_ids
-from worktally.core.clock import utc_now
+from worktally.core.clock import isoformat_z, utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.timezones import zone
 from worktally.db.models import Timesheet, User
@@ -79,7 +79,22 @@ async def _ensure(
         for date_from, date_to in periods
         if (user_id, date_from) not in existing
     ]
-    await repository.insert_missing(session, workspace_id, missing)
+    for sheet in await repository.insert_missing(session, workspace_id, missing):
+        # D19: a timesheet appears in the lists, so in the changes feed
+        await record_event(
+            session,
+            workspace_id=workspace_id,
+            type="timesheet.created",
+            data={
+                "id": sheet.id,
+                "user_id": sheet.user_id,
+                "date_from": sheet.date_from.isoformat(),
+                "date_to": sheet.date_to.isoformat(),
+                "status": "pending",
+                "created_at": isoformat_z(sheet.created_at),
+                "updated_at": isoformat_z(sheet.updated_at),
+            },
+        )
 
 
 async def list_timesheets(
@@ -288,7 +303,7 @@ async def unsubmit(session: AsyncSession, principal: Principal, timesheet_id: st
         raise _state_error(ts, "unsubmitted", "submitted")
     ts.status = "pending"
     ts.submitted_at = None
-    return await _finish(session, principal, ts, user, None)
+    return await _finish(session, principal, ts, user, "timesheet.unsubmitted")  # D19: a change-only event
 
 
 async def approve(session: AsyncSession, principal: Principal, timesheet_id: str) -> TimesheetRead:

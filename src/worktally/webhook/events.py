@@ -1,5 +1,6 @@
 """The outbox (D11): ``record_event`` stores an event and one pending delivery per subscribed webhook,
 in the caller's transaction, so an event exists exactly when the change that caused it was committed.
+The same record feeds the changes feed (D19, ``worktally.change``): one log, two readers.
 Delivery happens later, in a worker (``worktally.worker``); the request never waits on a target.
 An in-process worker may ask to be woken when a transaction that recorded events commits
 (``add_commit_listener``); other workers poll.
@@ -16,6 +17,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.change import repository as changes
+from worktally.change.kinds import change_of
 from worktally.core.clock import isoformat_z, utc_now
 from worktally.db.models import Webhook, WebhookDelivery, WebhookEvent
 
@@ -54,6 +57,31 @@ EVENT_TYPES: tuple[str, ...] = (
     "contract.deleted",
 )
 
+
+# Changes of resources that have no public webhook event (D19): recorded for the changes feed through the same
+# log, never delivered (not subscribable).
+CHANGE_ONLY_EVENT_TYPES: tuple[str, ...] = (
+    "team.created",
+    "team.updated",
+    "team.deleted",
+    "project_viewer.created",
+    "project_viewer.updated",
+    "project_viewer.deleted",
+    "timesheet.created",
+    "timesheet.unsubmitted",
+    "leave_policy.created",
+    "leave_policy.updated",
+    "leave_policy.deleted",
+    "leave_policy.withdrawn",  # no longer applies to data.user_id: a delete for them alone
+    "expense_category.created",
+    "expense_category.updated",
+    "expense_category.deleted",
+    "webhook.created",
+    "webhook.updated",
+    "webhook.deleted",
+)
+_DELIVERABLE = frozenset(EVENT_TYPES)
+_RECORDABLE = _DELIVERABLE | frozenset(CHANGE_ONLY_EVENT_TYPES)
 
 # Sent only by POST /webhooks/{id}/test, to that webhook alone; not subscribable (not in EVENT_TYPES).
 TEST_EVENT_TYPE = "webhook.test"
@@ -110,26 +138,30 @@ def _new_event(workspace_id: int, type: str, data: BaseModel | dict[str, Any]) -
 async def record_event(
     session: AsyncSession, *, workspace_id: int, type: str, data: BaseModel | dict[str, Any]
 ) -> WebhookEvent:
-    """Store one event and its deliveries. ``data`` is the changed resource as the API returns it."""
-    if type not in EVENT_TYPES:
+    """Store one event, its deliveries and its change (D19). ``data`` is the changed resource as the API returns it."""
+    if type not in _RECORDABLE:
         raise ValueError(f"unknown webhook event type {type!r}")
     event = _new_event(workspace_id, type, data)
     session.add(event)
-    webhooks = (
-        await session.execute(
-            select(Webhook.id, Webhook.events).where(
-                Webhook.workspace_id == workspace_id, Webhook.is_active.is_(True), Webhook.deleted_at.is_(None)
-            )
-        )
-    ).all()
-    for webhook_id, events in webhooks:
-        if type in events:
-            session.add(
-                WebhookDelivery(
-                    webhook_id=webhook_id, event_id=event.id, status="pending", next_attempt_at=event.created_at
+    if type in _DELIVERABLE:
+        webhooks = (
+            await session.execute(
+                select(Webhook.id, Webhook.events).where(
+                    Webhook.workspace_id == workspace_id, Webhook.is_active.is_(True), Webhook.deleted_at.is_(None)
                 )
             )
+        ).all()
+        for webhook_id, events in webhooks:
+            if type in events:
+                session.add(
+                    WebhookDelivery(
+                        webhook_id=webhook_id, event_id=event.id, status="pending", next_attempt_at=event.created_at
+                    )
+                )
     await session.flush()
+    ref = change_of(type, event.payload["data"])
+    if ref is not None:
+        await changes.add(session, workspace_id=workspace_id, event_id=event.id, ref=ref, changed_at=event.created_at)
     _notify_after_commit(session)
     return event
 

@@ -16,7 +16,7 @@ from worktally.core.errors import NotFoundError, ValidationError
 from worktally.db.models import Webhook, WebhookAttempt, WebhookDelivery
 from worktally.webhook import repository
 from worktally.webhook.errors import DeliveryInProgressError, WebhookPausedError
-from worktally.webhook.events import TEST_EVENT_TYPE, record_test_event
+from worktally.webhook.events import TEST_EVENT_TYPE, record_event, record_test_event
 from worktally.webhook.schemas import (
     WebhookAttemptRead,
     WebhookCreate,
@@ -71,6 +71,15 @@ def delivery_to_read(
     )
 
 
+async def _changed(session: AsyncSession, principal: Principal, webhook: Webhook, event: str) -> WebhookRead:
+    """D19: record the change for the changes feed (its secret left out of the log), return the webhook."""
+    read = to_read(webhook)
+    await record_event(
+        session, workspace_id=principal.workspace_id, type=event, data=read.model_dump(mode="json", exclude={"token"})
+    )
+    return read
+
+
 async def _checked_url(raw: str, *, allow_private: bool) -> str:
     try:
         return await check_when_saving(raw, allow_private=allow_private)
@@ -106,7 +115,7 @@ async def create_webhook(
     )
     session.add(webhook)
     await session.flush()
-    return to_read(webhook)
+    return await _changed(session, principal, webhook, "webhook.created")
 
 
 async def get_webhook(session: AsyncSession, principal: Principal, webhook_id: str) -> WebhookRead:
@@ -126,7 +135,7 @@ async def update_webhook(
             await repository.fail_pending(session, webhook.id, reason="The webhook was paused.", now=utc_now())
     webhook.updated_at = utc_now()
     await session.flush()
-    return to_read(webhook)
+    return await _changed(session, principal, webhook, "webhook.updated")
 
 
 async def delete_webhook(session: AsyncSession, principal: Principal, webhook_id: str) -> None:
@@ -136,6 +145,7 @@ async def delete_webhook(session: AsyncSession, principal: Principal, webhook_id
     webhook.is_active = False
     await repository.fail_pending(session, webhook.id, reason="The webhook was deleted.", now=now)
     await session.flush()
+    await _changed(session, principal, webhook, "webhook.deleted")
 
 
 async def list_deliveries(

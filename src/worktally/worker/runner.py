@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worktally.change.retention import purge_expired
 from worktally.config import Settings
 from worktally.core.clock import utc_now
 from worktally.webhook.events import add_commit_listener, remove_commit_listener
@@ -38,12 +40,16 @@ class WorkerOptions:
     poll_interval: float = 1.0
     lease_seconds: float | None = None  # default: timeout + 30 s
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    # Purging expired idempotency answers and old changes (D18, D19) between deliveries; 0 turns it off.
+    housekeeping_interval: float = 300.0
+    changes_retention_days: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> WorkerOptions:
         values: dict[str, object] = {
             "timeout": settings.webhooks_timeout_seconds,
             "allow_private": settings.webhooks_allow_private_targets,
+            "changes_retention_days": settings.changes_retention_days,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -72,6 +78,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
+        self._next_housekeeping = 0.0  # time.monotonic() of the next purge (D18, D19)
 
     # Lifecycle -------------------------------------------------------------------------------------
 
@@ -104,7 +111,18 @@ class DeliveryWorker:
             finally:
                 await self._drain()
 
+    async def _housekeep(self) -> None:
+        interval = self.options.housekeeping_interval
+        if interval <= 0 or time.monotonic() < self._next_housekeeping:
+            return
+        self._next_housekeeping = time.monotonic() + interval
+        try:
+            await purge_expired(self.sessionmaker, changes_retention_days=self.options.changes_retention_days)
+        except Exception:
+            log.exception("purging expired idempotency keys and changes failed")
+
     async def _step(self, client: httpx.AsyncClient) -> None:
+        await self._housekeep()
         free = self.options.concurrency - len(self._inflight)
         self._wake.clear()  # before claiming, so that a commit during the claim is not missed
         claimed: list[queue.ClaimedDelivery] = []

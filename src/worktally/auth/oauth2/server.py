@@ -42,7 +42,7 @@ from worktally.auth.oauth2.grants import (
     code_family,
 )
 from worktally.auth.oauth2.models import SCOPES, Client, GrantUser
-from worktally.auth.tokens import ACCESS_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX
+from worktally.auth.tokens import ACCESS_TOKEN_PREFIX, CLIENT_CREDENTIALS_FAMILY_PREFIX, REFRESH_TOKEN_PREFIX
 from worktally.core.clock import utc_now
 from worktally.core.secrets import hash_token, new_token
 from worktally.db.models import OAuthToken
@@ -194,7 +194,7 @@ class WorktallyAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         elif request.refresh_token is not None:
             family = request.refresh_token.family  # rotation keeps the family
         else:
-            family = "cc:" + secrets.token_hex(12)
+            family = CLIENT_CREDENTIALS_FAMILY_PREFIX + secrets.token_hex(12)
         repository.add_token(
             self.session,
             OAuthToken(

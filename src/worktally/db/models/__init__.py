@@ -3,7 +3,9 @@
 from worktally.db.base import Base
 from worktally.db.models.activity import ActivitySlot
 from worktally.db.models.auth import OAuthAuthorizationCode, OAuthClient, OAuthToken, PersonalAccessToken
+from worktally.db.models.change import Change
 from worktally.db.models.expense import Expense, ExpenseCategory
+from worktally.db.models.idempotency import IdempotencyKey
 from worktally.db.models.leave import LeavePolicy, LeavePolicyMember, LeaveRequest, LeaveRequestDay
 from worktally.db.models.member import Invitation, Membership
 from worktally.db.models.project import Contract, Project, ProjectTag, ProjectViewerAssignment, Tag
@@ -17,10 +19,12 @@ from worktally.db.models.workspace import Holiday, Workspace
 __all__ = [
     "ActivitySlot",
     "Base",
+    "Change",
     "Contract",
     "Expense",
     "ExpenseCategory",
     "Holiday",
+    "IdempotencyKey",
     "Invitation",
     "LeavePolicy",
     "LeavePolicyMember",
