@@ -32,7 +32,9 @@ def _free_port() -> int:
 def live_server(database_url: str) -> Iterator[str]:
     """The app served by uvicorn on a loopback port, in a thread with its own event loop and engine."""
     port = _free_port()
-    app = create_app(make_settings(database_url, db_pool_size=20))
+    # 10: at most 30 connections (session pool, its overflow, the read pool), so that the other test process
+    # sharing the PostgreSQL server stays under its max_connections (a refused connection is a 503).
+    app = create_app(make_settings(database_url, db_pool_size=10))
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="none")
     )
