@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages browser migration screenshots clean dist
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup browser migration screenshots clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -71,6 +71,9 @@ bench-reports: setup
 # Today and My week rendered for the demo member, against the API calls for the same data (SQLite).
 bench-pages: setup
 	$(BIN)/python -m bench.pages
+
+bench-backup: setup
+	$(BIN)/python -m bench.backup
 
 # A PNG of every page of the member app (light and dark, desktop and 375 px) into docs/screenshots/.
 screenshots: setup browser
