@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.time_entry.helpers import booked
 from worktally.db.models import ActivitySlot
@@ -81,7 +82,7 @@ class TestRecordActivity:
             "/time-tracking/activity", json={"slots": [{"start": "2026-01-29T09:05:00Z", "activity_level": 50}]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "slots.0.start" in response.json()["errors"]
 
     async def test_slot_outside_tracked_time_is_422(self, tenants: Tenants, frozen: Callable[[datetime], None]) -> None:
@@ -93,7 +94,7 @@ class TestRecordActivity:
             "/time-tracking/activity", json={"slots": [{"start": "2026-01-29T10:00:00Z", "activity_level": 50}]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_level_out_of_range_is_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -102,7 +103,7 @@ class TestRecordActivity:
             "/time-tracking/activity", json={"slots": [{"start": "2026-01-29T09:00:00Z", "activity_level": 101}]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_extreme_dates_are_422_not_500(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -111,14 +112,14 @@ class TestRecordActivity:
             "/time-tracking/activity", json={"slots": [{"start": "9999-12-31T23:50:00Z", "activity_level": 1}]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_empty_slots_are_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await b.member.api.post("/time-tracking/activity", json={"slots": []})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -126,7 +127,7 @@ class TestRecordActivity:
 
         response = await viewer.api.post("/time-tracking/activity", json={"slots": []})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -134,12 +135,12 @@ class TestRecordActivity:
 
         response = await api.post("/time-tracking/activity", json={"slots": []})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-tracking/activity", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_is_marked_as_an_extension(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/openapi.json")

@@ -68,7 +68,7 @@ class TestAuthorizePage:
 
         response = await browser.get("/oauth/authorize", params=authorize_params("wtc_nobody", challenge))
 
-        assert response.status_code == 400
+        assert response.status_code == 400, response.text
         assert "invalid_client" in response.text
         assert "location" not in response.headers
 
@@ -84,7 +84,7 @@ class TestAuthorizePage:
             params=authorize_params(client.client_id, challenge, redirect_uri="https://evil.example/cb"),
         )
 
-        assert response.status_code == 400
+        assert response.status_code == 400, response.text
         assert "location" not in response.headers
 
     async def test_public_client_without_pkce_is_sent_back_with_invalid_request(
@@ -139,5 +139,5 @@ class TestAuthorizePage:
             "/oauth/authorize", params=authorize_params(client.client_id, challenge), data={"decision": "approve"}
         )
 
-        assert response.status_code == 403
+        assert response.status_code == 403, response.text
         assert "location" not in response.headers

@@ -3,6 +3,7 @@ from __future__ import annotations
 import httpx
 
 from tests.auth.kit import exchange, obtain_code, pkce_pair, register_client, sign_in
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.workspace import WorkspaceFixture
 
@@ -108,7 +109,7 @@ class TestScopes:
             headers=bearer(tokens["access_token"]),
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert "write" in response.json()["message"]
 
 
@@ -149,7 +150,9 @@ class TestRefreshTokenGrant:
 
         await browser.post("/oauth/token", data=form)
 
-        assert (await browser.get("/api/v2/workspaces", headers=bearer(fresh["access_token"]))).status_code == 401
+        assert_error_code(
+            await browser.get("/api/v2/workspaces", headers=bearer(fresh["access_token"])), 401, "unauthenticated"
+        )
         again = await browser.post(
             "/oauth/token",
             data={"grant_type": "refresh_token", "refresh_token": fresh["refresh_token"], "client_id": client_id},
@@ -199,7 +202,7 @@ class TestRevocation:
 
         assert response.status_code == 200
         api = await browser.get("/api/v2/workspaces", headers=bearer(tokens["access_token"]))
-        assert api.status_code == 401
+        assert_error_code(api, 401, "unauthenticated")
 
     async def test_revoking_the_refresh_token_revokes_the_pair(
         self, tenants: Tenants, browser: httpx.AsyncClient
@@ -213,7 +216,9 @@ class TestRevocation:
             data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": client_id},
         )
         assert refresh.json()["error"] == "invalid_grant"
-        assert (await browser.get("/api/v2/workspaces", headers=bearer(tokens["access_token"]))).status_code == 401
+        assert_error_code(
+            await browser.get("/api/v2/workspaces", headers=bearer(tokens["access_token"])), 401, "unauthenticated"
+        )
 
     async def test_an_unknown_token_is_200(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()
@@ -231,7 +236,7 @@ class TestRevocation:
             "/oauth/revoke", data={"token": tokens["access_token"], "client_id": other.client_id}
         )
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "invalid_grant")
         assert (await browser.get("/api/v2/workspaces", headers=bearer(tokens["access_token"]))).status_code == 200
 
     async def test_missing_token_is_invalid_request(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:

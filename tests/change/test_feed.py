@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text, update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
 from tests.factories.workspace import ApiClient
@@ -79,7 +80,7 @@ class TestFeed:
 
         refused = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": user.user_id})
 
-        assert refused.status_code == 409, refused.text  # one contract per member per project (D13)
+        assert_error_code(refused, 409, "contract_exists")
         items, _ = await follow(ws.owner.api, start)
         assert items == []
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
 from tests.project.support import BAD_IDS, events_of
@@ -37,7 +38,7 @@ class TestListContracts:
 
         response = await tenants.http.get("/api/v2/contracts", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -45,7 +46,7 @@ class TestListContracts:
 
         response = await viewer.api.get("/contracts")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -53,7 +54,7 @@ class TestListContracts:
 
         response = await write_only.get("/contracts")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_lists_the_workspaces_contracts_with_names(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -94,7 +95,7 @@ class TestListContracts:
 
         response = await ws.owner.api.get("/contracts", params={"project_id": "x", "user_id": 0, "status": "gone"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id", "user_id", "status"}
 
     async def test_deleted_contracts_are_hidden(self, tenants: Tenants) -> None:
@@ -191,7 +192,7 @@ class TestCreateContract:
 
         response = await tenants.http.post("/api/v2/contracts", params={"workspace_id": ws.id}, json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     @pytest.mark.parametrize("role", ["Project manager", "Team manager", "Regular User", "Project viewer"])
     async def test_other_roles_are_403(self, tenants: Tenants, role: str) -> None:
@@ -201,7 +202,7 @@ class TestCreateContract:
 
         response = await caller.api.post("/contracts", json={"project_id": project, "user_id": caller.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -211,7 +212,7 @@ class TestCreateContract:
 
         response = await read_only.post("/contracts", json={"project_id": project, "user_id": member.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get("/contracts")).json()["data"] == []
 
     async def test_creates_a_contract_with_defaults(self, tenants: Tenants) -> None:
@@ -323,7 +324,7 @@ class TestCreateContract:
 
         response = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": stranger.user_id})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
         assert (await ws.owner.api.get("/contracts")).json()["data"] == []
 
     async def test_another_workspaces_project_is_404(self, tenants: Tenants) -> None:
@@ -334,7 +335,7 @@ class TestCreateContract:
 
         response = await ws.owner.api.post("/contracts", json={"project_id": theirs, "user_id": member.user_id})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert (await other.owner.api.get("/contracts")).json()["data"] == []
 
     async def test_an_archived_project_is_422(self, tenants: Tenants) -> None:
@@ -345,7 +346,7 @@ class TestCreateContract:
 
         response = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": member.user_id})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id"}
 
     async def test_bad_input_is_422_per_field(self, tenants: Tenants) -> None:
@@ -356,7 +357,7 @@ class TestCreateContract:
             json={"project_id": "x", "weekly_hours_limit": 169, "screenshots": "sometimes", "rate": -1, "rate_type": 4},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {
             "project_id",
             "user_id",
@@ -375,7 +376,7 @@ class TestCreateContract:
             "/contracts", json={"project_id": project, "user_id": member.user_id, "weekly_hours_limit": 0}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"weekly_hours_limit"}
 
     async def test_huge_ids_are_422(self, tenants: Tenants) -> None:
@@ -383,7 +384,7 @@ class TestCreateContract:
 
         response = await ws.owner.api.post("/contracts", json={"project_id": 2**63, "user_id": 2**70})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id", "user_id"}
 
     async def test_records_a_contract_created_event(self, tenants: Tenants) -> None:
@@ -403,7 +404,7 @@ class TestGetContract:
 
         response = await tenants.http.get("/api/v2/contracts/1", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -412,7 +413,7 @@ class TestGetContract:
 
         response = await viewer.api.get(f"/contracts/{contract}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_gets_a_contract(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -431,7 +432,7 @@ class TestGetContract:
 
         response = await ws.owner.api.get(f"/contracts/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "contract_not_found")
 
     async def test_a_colleagues_contract_is_404_for_a_regular_user(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -442,7 +443,7 @@ class TestGetContract:
 
         response = await me.api.get(f"/contracts/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "contract_not_found")
 
     @pytest.mark.parametrize("bad", BAD_IDS)
     async def test_out_of_range_ids_are_404(self, tenants: Tenants, bad: int) -> None:
@@ -450,7 +451,7 @@ class TestGetContract:
 
         response = await ws.owner.api.get(f"/contracts/{bad}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "contract_not_found")
 
     async def test_a_deleted_contract_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -459,7 +460,7 @@ class TestGetContract:
 
         response = await ws.owner.api.get(f"/contracts/{contract}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "contract_not_found")
 
 
 class TestUpdateContract:
@@ -468,7 +469,7 @@ class TestUpdateContract:
 
         response = await tenants.http.put("/api/v2/contracts/1", params={"workspace_id": ws.id}, json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -477,7 +478,7 @@ class TestUpdateContract:
 
         response = await manager.api.put(f"/contracts/{contract}", json={"weekly_hours_limit": 10})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -486,7 +487,7 @@ class TestUpdateContract:
 
         response = await read_only.put(f"/contracts/{contract}", json={"weekly_hours_limit": 10})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/contracts/{contract}")).json()["data"]["weekly_hours_limit"] == 168
 
     async def test_another_workspaces_contract_is_404_and_unchanged(self, tenants: Tenants) -> None:
@@ -496,7 +497,7 @@ class TestUpdateContract:
 
         response = await ws.owner.api.put(f"/contracts/{theirs}", json={"status": "paused"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "contract_not_found")
         assert (await other.owner.api.get(f"/contracts/{theirs}")).json()["data"]["status"] == "active"
 
     async def test_updates_the_given_fields(self, tenants: Tenants) -> None:
@@ -538,7 +539,7 @@ class TestUpdateContract:
             f"/contracts/{contract}", json={"weekly_hours_limit": 0, "screenshots": "x", "status": "archived"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"weekly_hours_limit", "screenshots", "status"}
 
     async def test_null_for_a_required_field_is_422(self, tenants: Tenants) -> None:
@@ -547,7 +548,7 @@ class TestUpdateContract:
 
         response = await ws.owner.api.put(f"/contracts/{contract}", json={"status": None})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"status"}
 
     async def test_records_a_contract_updated_event(self, tenants: Tenants) -> None:
@@ -566,7 +567,7 @@ class TestDeleteContract:
 
         response = await tenants.http.delete("/api/v2/contracts/1", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -575,7 +576,7 @@ class TestDeleteContract:
 
         response = await member.api.delete(f"/contracts/{contract}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -584,7 +585,7 @@ class TestDeleteContract:
 
         response = await read_only.delete(f"/contracts/{contract}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/contracts/{contract}")).status_code == 200
 
     async def test_another_workspaces_contract_is_404_and_kept(self, tenants: Tenants) -> None:
@@ -594,7 +595,7 @@ class TestDeleteContract:
 
         response = await ws.owner.api.delete(f"/contracts/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "contract_not_found")
         assert (await other.owner.api.get(f"/contracts/{theirs}")).status_code == 200
 
     async def test_deletes_with_the_body_workspace_id(self, tenants: Tenants) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from tests.errors import assert_error_code
 from tests.expense.support import make_category, make_expense
 from tests.factories import Tenants
 
@@ -12,7 +13,7 @@ class TestListExpenseCategories:
 
         response = await tenants.http.get("/api/v2/expenses/categories", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -20,7 +21,7 @@ class TestListExpenseCategories:
 
         response = await api.get("/expenses/categories")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -28,7 +29,7 @@ class TestListExpenseCategories:
 
         response = await other.owner.api.get("/expenses/categories", params={"workspace_id": ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_every_member_reads_the_categories_by_name(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -50,7 +51,7 @@ class TestCreateExpenseCategory:
 
         response = await tenants.http.post("/api/v2/expenses/categories", json={"workspace_id": ws.id, "name": "X"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -58,7 +59,7 @@ class TestCreateExpenseCategory:
 
         response = await member.api.post("/expenses/categories", json={"name": "Travel"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -66,7 +67,7 @@ class TestCreateExpenseCategory:
 
         response = await api.post("/expenses/categories", json={"name": "Travel"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_creates_a_category(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -93,7 +94,7 @@ class TestCreateExpenseCategory:
 
         response = await ws.owner.api.post("/expenses/categories", json={"name": "   "})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "name" in response.json()["errors"]
 
 
@@ -103,7 +104,7 @@ class TestUpdateExpenseCategory:
 
         response = await tenants.http.put("/api/v2/expenses/categories/abc", json={"workspace_id": ws.id, "name": "X"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -112,7 +113,7 @@ class TestUpdateExpenseCategory:
 
         response = await member.api.put(f"/expenses/categories/{category['id']}", json={"name": "Trips"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -121,7 +122,7 @@ class TestUpdateExpenseCategory:
 
         response = await api.put(f"/expenses/categories/{category['id']}", json={"name": "Trips"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_category_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -130,7 +131,7 @@ class TestUpdateExpenseCategory:
 
         response = await ws.owner.api.put(f"/expenses/categories/{category['id']}", json={"name": "Trips"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "expense_category_not_found")
         assert (await other.owner.api.get("/expenses/categories")).json()["data"][0]["name"] == "Travel"
 
     async def test_renames_and_expenses_show_the_new_name(self, tenants: Tenants) -> None:
@@ -151,7 +152,7 @@ class TestUpdateExpenseCategory:
 
         response = await ws.owner.api.put(f"/expenses/categories/{meals['id']}", json={"name": "Travel"})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "expense_category_exists")
 
     async def test_a_missing_name_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -159,7 +160,7 @@ class TestUpdateExpenseCategory:
 
         response = await ws.owner.api.put(f"/expenses/categories/{category['id']}", json={})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "name" in response.json()["errors"]
 
 
@@ -169,7 +170,7 @@ class TestDeleteExpenseCategory:
 
         response = await tenants.http.delete("/api/v2/expenses/categories/abc", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -178,7 +179,7 @@ class TestDeleteExpenseCategory:
 
         response = await member.api.delete(f"/expenses/categories/{category['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -187,7 +188,7 @@ class TestDeleteExpenseCategory:
 
         response = await api.delete(f"/expenses/categories/{category['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_category_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -196,7 +197,7 @@ class TestDeleteExpenseCategory:
 
         response = await ws.owner.api.delete(f"/expenses/categories/{category['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "expense_category_not_found")
 
     async def test_a_deleted_category_is_hidden_but_kept_on_expenses(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -211,4 +212,4 @@ class TestDeleteExpenseCategory:
         reuse = await ws.owner.api.post(
             "/expenses", json={"expense_name": "X", "date": "2024-01-15", "amount": 1, "category_id": category["id"]}
         )
-        assert reuse.status_code == 422
+        assert_error_code(reuse, 422, "validation_failed")

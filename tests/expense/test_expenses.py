@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tests.errors import assert_error_code
 from tests.expense.support import event_types, make_category, make_expense
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
@@ -16,7 +17,7 @@ class TestListExpenses:
 
         response = await tenants.http.get("/api/v2/expenses", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -24,7 +25,7 @@ class TestListExpenses:
 
         response = await api.get("/expenses")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -32,7 +33,7 @@ class TestListExpenses:
 
         response = await viewer.api.get("/expenses")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -40,7 +41,7 @@ class TestListExpenses:
 
         response = await other.owner.api.get("/expenses", params={"workspace_id": ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_lists_in_the_catalogue_shape_with_the_total(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -97,7 +98,7 @@ class TestListExpenses:
 
         response = await member.api.get("/expenses", params={"user_id": ws.owner.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "expenses_forbidden")
 
     async def test_the_owner_sees_every_expense_newest_first(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -136,7 +137,7 @@ class TestListExpenses:
 
         response = await ws.owner.api.get("/expenses", params={"date_from": "2024-02-01", "date_to": "2024-01-01"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "date_to" in response.json()["errors"]
 
     async def test_bad_filters_are_422(self, tenants: Tenants) -> None:
@@ -144,7 +145,7 @@ class TestListExpenses:
 
         response = await ws.owner.api.get("/expenses", params={"date_from": "soon", "per_page": 500})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
 
 class TestCreateExpense:
@@ -155,7 +156,7 @@ class TestCreateExpense:
             "/api/v2/expenses", json={"workspace_id": ws.id, "expense_name": "X", "date": "2024-01-15", "amount": 1}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -164,7 +165,7 @@ class TestCreateExpense:
 
         response = await api.post("/expenses", json={"expense_name": "X", "date": "2024-01-15", "amount": 1})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -172,7 +173,7 @@ class TestCreateExpense:
 
         response = await viewer.api.post("/expenses", json={"expense_name": "X", "date": "2024-01-15", "amount": 1})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_member_cannot_add_for_someone_else(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -183,7 +184,7 @@ class TestCreateExpense:
             json={"expense_name": "X", "date": "2024-01-15", "amount": 1, "user_id": ws.owner.user_id},
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "expenses_forbidden")
 
     async def test_the_body_workspace_id_is_enough(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -227,7 +228,7 @@ class TestCreateExpense:
             json={"expense_name": "X", "date": "2024-01-15", "amount": 1, "user_id": stranger.user_id},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "user_id" in response.json()["errors"]
 
     async def test_required_fields_are_422_per_field(self, tenants: Tenants) -> None:
@@ -235,7 +236,7 @@ class TestCreateExpense:
 
         response = await ws.owner.api.post("/expenses", json={})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"expense_name", "date", "amount"}
 
     async def test_the_amount_must_be_positive_with_two_decimals(self, tenants: Tenants) -> None:
@@ -245,7 +246,7 @@ class TestCreateExpense:
             response = await ws.owner.api.post(
                 "/expenses", json={"expense_name": "X", "date": "2024-01-15", "amount": amount}
             )
-            assert response.status_code == 422, amount
+            assert_error_code(response, 422, "validation_failed")
             assert "amount" in response.json()["errors"]
 
     async def test_the_amount_is_kept_exactly(self, tenants: Tenants) -> None:
@@ -266,7 +267,7 @@ class TestCreateExpense:
             json={"expense_name": "X", "date": "2024-01-15", "amount": 1, "category_id": theirs["id"]},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "category_id" in response.json()["errors"]
 
     async def test_the_project_must_be_one_the_member_sees(self, tenants: Tenants) -> None:
@@ -278,7 +279,7 @@ class TestCreateExpense:
             "/expenses", json={"expense_name": "X", "date": "2024-01-15", "amount": 1, "project_id": unassigned}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "project_id" in response.json()["errors"]
 
     async def test_text_with_nul_characters_is_422(self, tenants: Tenants) -> None:
@@ -288,7 +289,7 @@ class TestCreateExpense:
             "/expenses", json={"expense_name": "X\u0000", "date": "2024-01-15", "amount": 1}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
 
 class TestUpdateExpense:
@@ -298,7 +299,7 @@ class TestUpdateExpense:
 
         response = await tenants.http.put(f"/api/v2/expenses/{expense['id']}", json={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -307,7 +308,7 @@ class TestUpdateExpense:
 
         response = await api.put(f"/expenses/{expense['id']}", json={"amount": 2})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -316,7 +317,7 @@ class TestUpdateExpense:
 
         response = await viewer.api.put(f"/expenses/{expense['id']}", json={"amount": 2})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_member_cannot_touch_someone_elses_expense(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -325,7 +326,7 @@ class TestUpdateExpense:
 
         response = await member.api.put(f"/expenses/{expense['id']}", json={"amount": 2})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "expense_not_found")
 
     async def test_another_workspaces_expense_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -334,7 +335,7 @@ class TestUpdateExpense:
 
         response = await ws.owner.api.put(f"/expenses/{expense['id']}", json={"amount": 2})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "expense_not_found")
         assert (await other.owner.api.get("/expenses")).json()["data"][0]["amount"] == 5
 
     async def test_updates_the_given_fields(self, tenants: Tenants) -> None:
@@ -375,7 +376,7 @@ class TestUpdateExpense:
             f"/expenses/{expense['id']}", json={"amount": -2, "date": "2024-13-01", "expense_name": None}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert {"amount", "date"} <= set(response.json()["errors"])
 
     async def test_null_for_a_required_field_is_422(self, tenants: Tenants) -> None:
@@ -384,7 +385,7 @@ class TestUpdateExpense:
 
         response = await ws.owner.api.put(f"/expenses/{expense['id']}", json={"expense_name": None})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "expense_name" in response.json()["errors"]
 
 
@@ -394,7 +395,7 @@ class TestDeleteExpense:
 
         response = await tenants.http.delete("/api/v2/expenses/abc", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -403,7 +404,7 @@ class TestDeleteExpense:
 
         response = await api.delete(f"/expenses/{expense['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_member_cannot_delete_someone_elses_expense(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -412,7 +413,7 @@ class TestDeleteExpense:
 
         response = await member.api.delete(f"/expenses/{expense['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "expense_not_found")
 
     async def test_another_workspaces_expense_is_404_and_kept(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -421,7 +422,7 @@ class TestDeleteExpense:
 
         response = await ws.owner.api.delete(f"/expenses/{expense['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "expense_not_found")
         assert len((await other.owner.api.get("/expenses")).json()["data"]) == 1
 
     async def test_an_absurd_id_is_404(self, tenants: Tenants) -> None:
@@ -429,7 +430,7 @@ class TestDeleteExpense:
 
         response = await ws.owner.api.delete("/expenses/" + "%00" * 3)
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "http_404")
 
     async def test_deletes_the_members_own_expense(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.idempotency.helpers import events_named, projects_named
 from worktally.core.clock import utc_now
@@ -64,7 +65,7 @@ class TestReplay:
         assert first.status_code == 200
         assert (second.status_code, second.content) == (200, first.content)
         assert second.headers["idempotent-replayed"] == "true"
-        assert unkeyed.status_code == 404
+        assert_error_code(unkeyed, 404, "project_not_found")
 
     async def test_tracker_start_and_stop_are_replayed(self, tenants: Tenants) -> None:
         from tests.time_entry.helpers import booked

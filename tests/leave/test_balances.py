@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.leave.support import approve, make_policy, request_leave
 
@@ -12,7 +13,7 @@ class TestListLeaveBalances:
 
         response = await tenants.http.get("/api/v2/leaves/balances", params={"workspace_id": ws.id, **RANGE_2026})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -20,7 +21,7 @@ class TestListLeaveBalances:
 
         response = await api.get("/leaves/balances", params=RANGE_2026)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -28,7 +29,7 @@ class TestListLeaveBalances:
 
         response = await other.owner.api.get("/leaves/balances", params={"workspace_id": ws.id, **RANGE_2026})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_a_member_asking_for_someone_else_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -36,14 +37,14 @@ class TestListLeaveBalances:
 
         response = await member.api.get("/leaves/balances", params={"user_id": ws.owner.user_id, **RANGE_2026})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "leave_forbidden")
 
     async def test_the_range_is_required(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get("/leaves/balances")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"date_from", "date_to"}
 
     async def test_date_to_before_date_from_is_422(self, tenants: Tenants) -> None:
@@ -53,7 +54,7 @@ class TestListLeaveBalances:
             "/leaves/balances", params={"date_from": "2026-02-01", "date_to": "2026-01-01"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "date_to" in response.json()["errors"]
 
     async def test_the_balance_after_approval_is_exact(self, tenants: Tenants) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.leave.support import make_policy
 
@@ -47,7 +48,7 @@ class TestMalformedLeaveInput:
             headers={"Content-Type": "application/json"},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert {"allowance", "hours_per_day"} <= set(response.json()["errors"])
 
     @pytest.mark.parametrize(

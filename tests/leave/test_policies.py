@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.leave.support import make_policy
 
@@ -13,7 +14,7 @@ class TestListLeavePolicies:
 
         response = await tenants.http.get("/api/v2/leaves/policies", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -21,7 +22,7 @@ class TestListLeavePolicies:
 
         response = await api.get("/leaves/policies")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -29,7 +30,7 @@ class TestListLeavePolicies:
 
         response = await other.owner.api.get("/leaves/policies", params={"workspace_id": ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_the_owner_sees_every_policy(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -71,7 +72,7 @@ class TestListLeavePolicies:
 
         response = await ws.owner.api.get("/leaves/policies", params={"per_page": 0})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "per_page" in response.json()["errors"]
 
 
@@ -83,7 +84,7 @@ class TestCreateLeavePolicy:
             "/api/v2/leaves/policies", json={"workspace_id": ws.id, "name": "Vacation", "unit": "days"}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -91,7 +92,7 @@ class TestCreateLeavePolicy:
 
         response = await member.api.post("/leaves/policies", json={"name": "Vacation", "unit": "days"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -99,7 +100,7 @@ class TestCreateLeavePolicy:
 
         response = await api.post("/leaves/policies", json={"name": "Vacation", "unit": "days"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -109,7 +110,7 @@ class TestCreateLeavePolicy:
             "/leaves/policies", json={"workspace_id": ws.id, "name": "Vacation", "unit": "days"}, with_workspace=False
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_creates_a_policy_for_every_member(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -157,7 +158,7 @@ class TestCreateLeavePolicy:
             "/leaves/policies", json={"name": "Vacation", "unit": "days", "member_ids": [stranger.user_id]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "member_ids" in response.json()["errors"]
 
     async def test_rejects_bad_fields(self, tenants: Tenants) -> None:
@@ -168,7 +169,7 @@ class TestCreateLeavePolicy:
             json={"name": "", "unit": "weeks", "hours_per_day": 0, "allowance": -1, "member_ids": [0]},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) >= {"name", "unit", "hours_per_day", "allowance", "member_ids.0"}
 
     async def test_rejects_an_allowance_with_three_decimals(self, tenants: Tenants) -> None:
@@ -178,7 +179,7 @@ class TestCreateLeavePolicy:
             "/leaves/policies", json={"name": "Vacation", "unit": "days", "allowance": 1.125}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "allowance" in response.json()["errors"]
 
 
@@ -191,7 +192,7 @@ class TestUpdateLeavePolicy:
             f"/api/v2/leaves/policies/{policy['id']}", json={"workspace_id": ws.id, "name": "X"}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -200,7 +201,7 @@ class TestUpdateLeavePolicy:
 
         response = await member.api.put(f"/leaves/policies/{policy['id']}", json={"name": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -209,7 +210,7 @@ class TestUpdateLeavePolicy:
 
         response = await api.put(f"/leaves/policies/{policy['id']}", json={"name": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_policy_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -218,7 +219,7 @@ class TestUpdateLeavePolicy:
 
         response = await ws.owner.api.put(f"/leaves/policies/{policy['id']}", json={"name": "Mine"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "leave_policy_not_found")
         listed = await other.owner.api.get("/leaves/policies")
         assert listed.json()["data"][0]["name"] == "Theirs"
 
@@ -227,7 +228,7 @@ class TestUpdateLeavePolicy:
 
         response = await ws.owner.api.put(f"/leaves/policies/{2**70}", json={"name": "X"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "leave_policy_not_found")
 
     async def test_updates_the_given_fields(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -249,7 +250,7 @@ class TestUpdateLeavePolicy:
 
         response = await ws.owner.api.put(f"/leaves/policies/{policy['id']}", json={"unit": "hours"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "unit" in response.json()["errors"]
 
     async def test_member_ids_null_applies_to_everyone(self, tenants: Tenants) -> None:
@@ -278,7 +279,7 @@ class TestUpdateLeavePolicy:
 
         response = await ws.owner.api.put(f"/leaves/policies/{policy['id']}", json={"name": None})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "name" in response.json()["errors"]
 
 
@@ -289,7 +290,7 @@ class TestDeleteLeavePolicy:
 
         response = await tenants.http.delete(f"/api/v2/leaves/policies/{policy['id']}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -298,7 +299,7 @@ class TestDeleteLeavePolicy:
 
         response = await member.api.delete(f"/leaves/policies/{policy['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -307,7 +308,7 @@ class TestDeleteLeavePolicy:
 
         response = await api.delete(f"/leaves/policies/{policy['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_policy_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -316,7 +317,7 @@ class TestDeleteLeavePolicy:
 
         response = await ws.owner.api.delete(f"/leaves/policies/{policy['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "leave_policy_not_found")
         assert len((await other.owner.api.get("/leaves/policies")).json()["data"]) == 1
 
     async def test_a_deleted_policy_is_gone_and_cannot_be_requested(self, tenants: Tenants) -> None:
@@ -331,5 +332,5 @@ class TestDeleteLeavePolicy:
         requested = await ws.owner.api.post(
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"}
         )
-        assert requested.status_code == 422
+        assert_error_code(requested, 422, "validation_failed")
         assert "policy_id" in requested.json()["errors"]

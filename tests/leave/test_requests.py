@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.leave.support import add_holiday, event_types, make_policy, request_leave, set_workspace
 
@@ -19,7 +20,7 @@ class TestRequestLeave:
             json={"workspace_id": ws.id, "policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"},
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -31,7 +32,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"}
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -42,7 +43,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"}
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_member_cannot_request_for_someone_else(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -55,7 +56,7 @@ class TestRequestLeave:
             json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10", "user_id": colleague.user_id},
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "leave_forbidden")
 
     async def test_another_workspaces_policy_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -66,7 +67,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "policy_id" in response.json()["errors"]
 
     async def test_another_workspaces_member_is_422(self, tenants: Tenants) -> None:
@@ -79,7 +80,7 @@ class TestRequestLeave:
             json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10", "user_id": stranger.user_id},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "user_id" in response.json()["errors"]
 
     async def test_bad_input_is_422_per_field(self, tenants: Tenants) -> None:
@@ -90,7 +91,7 @@ class TestRequestLeave:
             json={"policy_id": "x", "start": "2026-02-30", "end": 5, "leave_period": 3, "start_time": "25:00"},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) >= {"policy_id", "start", "end", "leave_period", "start_time"}
 
     async def test_the_end_must_not_precede_the_start(self, tenants: Tenants) -> None:
@@ -101,7 +102,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-12", "end": "2026-02-10"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "end" in response.json()["errors"]
 
     async def test_a_request_may_span_at_most_a_year(self, tenants: Tenants) -> None:
@@ -112,7 +113,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-01-01", "end": "2027-06-01"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "end" in response.json()["errors"]
 
     async def test_dates_at_the_edges_of_the_calendar_are_422(self, tenants: Tenants) -> None:
@@ -123,7 +124,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "9999-12-31", "end": "9999-12-31"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "start" in response.json()["errors"]
 
     async def test_creates_a_pending_request(self, tenants: Tenants) -> None:
@@ -310,7 +311,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-14", "end": "2026-02-15"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "start" in response.json()["errors"]
 
     async def test_an_hour_based_request_counts_its_hours(self, tenants: Tenants) -> None:
@@ -341,7 +342,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "start_time" in response.json()["errors"]
 
     async def test_the_policy_must_apply_to_the_member(self, tenants: Tenants) -> None:
@@ -354,7 +355,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "policy_id" in response.json()["errors"]
 
     async def test_a_reason_is_required_when_the_policy_says_so(self, tenants: Tenants) -> None:
@@ -365,7 +366,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-10", "reason": "  "}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "reason" in response.json()["errors"]
 
     async def test_overlapping_requests_are_refused(self, tenants: Tenants) -> None:
@@ -423,7 +424,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-10", "end": "2026-02-12"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "policy_id" in response.json()["errors"]
 
     async def test_pending_requests_count_against_the_balance(self, tenants: Tenants) -> None:
@@ -435,7 +436,7 @@ class TestRequestLeave:
             "/leaves", json={"policy_id": policy["id"], "start": "2026-02-16", "end": "2026-02-17"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_a_request_using_exactly_the_balance_is_accepted(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -475,7 +476,7 @@ class TestListLeaves:
 
         response = await tenants.http.get("/api/v2/leaves", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -483,7 +484,7 @@ class TestListLeaves:
 
         response = await api.get("/leaves")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -491,7 +492,7 @@ class TestListLeaves:
 
         response = await viewer.api.get("/leaves")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -499,7 +500,7 @@ class TestListLeaves:
 
         response = await other.owner.api.get("/leaves", params={"workspace_id": ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_a_member_sees_only_their_own_leave(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -518,7 +519,7 @@ class TestListLeaves:
 
         response = await member.api.get("/leaves", params={"user_id": ws.owner.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "leave_forbidden")
 
     async def test_the_owner_sees_everyones_leave_newest_first(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -568,7 +569,7 @@ class TestListLeaves:
 
         response = await ws.owner.api.get("/leaves", params={"date_from": "2026-02-12", "date_to": "2026-02-10"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "date_to" in response.json()["errors"]
 
     async def test_bad_filters_are_422(self, tenants: Tenants) -> None:
@@ -578,7 +579,7 @@ class TestListLeaves:
             "/leaves", params={"status": "done", "is_paid": "maybe", "user_id": 2**40, "date_from": "x"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) >= {"status", "is_paid", "user_id", "date_from"}
 
 
@@ -590,7 +591,7 @@ class TestApproveLeave:
 
         response = await tenants.http.put(f"/api/v2/leaves/{leave['id']}/approve", json={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -600,7 +601,7 @@ class TestApproveLeave:
 
         response = await member.api.put(f"/leaves/{leave['id']}/approve", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -610,7 +611,7 @@ class TestApproveLeave:
 
         response = await api.put(f"/leaves/{leave['id']}/approve", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_leave_is_404_and_stays_pending(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -620,7 +621,7 @@ class TestApproveLeave:
 
         response = await ws.owner.api.put(f"/leaves/{leave['id']}/approve", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "leave_request_not_found")
         listed = await other.owner.api.get("/leaves", params={"id": leave["id"]})
         assert listed.json()["data"][0]["status"] == "pending"
 
@@ -629,14 +630,14 @@ class TestApproveLeave:
 
         response = await ws.owner.api.put("/leaves/" + "x" * 300 + "/approve", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "leave_request_not_found")
 
     async def test_a_missing_workspace_id_is_400(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.put("/leaves/abc/approve", json={}, with_workspace=False)
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "workspace_id_required")
 
     async def test_approves_a_pending_request(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -675,7 +676,7 @@ class TestApproveLeave:
 
         response = await ws.owner.api.put(f"/leaves/{leave['id']}/approve", json={})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "leave_not_pending")
 
 
 class TestRejectLeave:
@@ -684,7 +685,7 @@ class TestRejectLeave:
 
         response = await tenants.http.put("/api/v2/leaves/abc/reject", json={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -694,7 +695,7 @@ class TestRejectLeave:
 
         response = await member.api.put(f"/leaves/{leave['id']}/reject", json={"reason": "No"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -702,7 +703,7 @@ class TestRejectLeave:
 
         response = await api.put("/leaves/abc/reject", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_leave_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -712,14 +713,14 @@ class TestRejectLeave:
 
         response = await ws.owner.api.put(f"/leaves/{leave['id']}/reject", json={"reason": "No"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "leave_request_not_found")
 
     async def test_a_too_long_reason_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.put("/leaves/abc/reject", json={"reason": "x" * 1001})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "reason" in response.json()["errors"]
 
     async def test_rejects_with_a_reason(self, tenants: Tenants) -> None:
@@ -749,4 +750,4 @@ class TestRejectLeave:
 
         response = await ws.owner.api.put(f"/leaves/{leave['id']}/reject", json={})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "leave_not_pending")

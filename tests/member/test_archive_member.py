@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.member.helpers import events, membership
 from worktally.db.models import Membership
@@ -14,7 +15,7 @@ class TestArchiveMember:
 
         response = await tenants.http.delete(f"/api/v2/members/{member.user_id}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -23,7 +24,7 @@ class TestArchiveMember:
 
         response = await manager.api.delete(f"/members/{member.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -32,7 +33,7 @@ class TestArchiveMember:
 
         response = await read_only.delete(f"/members/{member.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_member_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -41,7 +42,7 @@ class TestArchiveMember:
 
         response = await ws.owner.api.delete(f"/members/{stranger.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
         row = await membership(other, stranger.user_id)
         assert row is not None and row.status == "active"
 
@@ -97,7 +98,7 @@ class TestArchiveMember:
         await ws.owner.api.delete(f"/members/{member.user_id}")
 
         response = await member.api.get("/members")
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_member_active_elsewhere_loses_only_this_workspace(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -110,7 +111,7 @@ class TestArchiveMember:
 
         here = await member.api.get("/members")
         there = await member.api.get("/members", params={"workspace_id": other.id})
-        assert here.status_code == 403
+        assert_error_code(here, 403, "not_a_member")
         assert there.status_code == 200
 
     async def test_the_owner_cannot_be_archived(self, tenants: Tenants) -> None:
@@ -129,7 +130,7 @@ class TestArchiveMember:
 
         response = await executive.api.delete(f"/members/{colleague.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "executive_manager_protected")
         row = await membership(ws, colleague.user_id)
         assert row is not None and row.status == "active"
 
@@ -160,7 +161,7 @@ class TestRestoreMember:
             f"/api/v2/members/{ws.owner.user_id}/restore", params={"workspace_id": ws.id}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -169,7 +170,7 @@ class TestRestoreMember:
 
         response = await member.api.post(f"/members/{left.user_id}/restore")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -178,7 +179,7 @@ class TestRestoreMember:
 
         response = await read_only.post(f"/members/{left.user_id}/restore")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_member_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -187,7 +188,7 @@ class TestRestoreMember:
 
         response = await ws.owner.api.post(f"/members/{left.user_id}/restore")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
         row = await membership(other, left.user_id)
         assert row is not None and row.status == "left"
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 
 
@@ -9,7 +10,7 @@ class TestGetMember:
 
         response = await tenants.http.get(f"/api/v2/members/{ws.owner.user_id}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -17,7 +18,7 @@ class TestGetMember:
 
         response = await write_only.get(f"/members/{ws.owner.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_returns_the_member(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -47,21 +48,21 @@ class TestGetMember:
 
         response = await ws.owner.api.get("/members/999999999")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_an_id_beyond_64_bits_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get(f"/members/{2**70}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_a_non_integer_id_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get("/members/abc")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"memberId"}
 
     async def test_a_regular_user_reads_themself(self, tenants: Tenants) -> None:
@@ -79,7 +80,7 @@ class TestGetMember:
 
         response = await member.api.get(f"/members/{colleague.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_a_project_viewer_can_be_read_by_the_owner(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 
 
@@ -14,12 +15,12 @@ class TestListFiltersWithHostileInput:
             ("/members", {"email": "é" * 300}),
         ],
     )
-    async def test_odd_filters_never_500(self, tenants: Tenants, path: str, params: dict[str, str]) -> None:
+    async def test_odd_filters_are_422_never_500(self, tenants: Tenants, path: str, params: dict[str, str]) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get(path, params=params)
 
-        assert response.status_code in (200, 422)
+        assert_error_code(response, 422, "validation_failed")
 
 
 class TestUpdateMemberWithHostileInput:
@@ -43,7 +44,7 @@ class TestUpdateMemberWithHostileInput:
 
         response = await ws.owner.api.put(f"/members/{member.user_id}", json=body)
 
-        assert response.status_code == 422, response.text
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == set(body)
 
     async def test_an_infinite_rate_is_422(self, tenants: Tenants) -> None:
@@ -54,5 +55,5 @@ class TestUpdateMemberWithHostileInput:
             f"/members/{member.user_id}", content=b'{"rate": 1e400}', headers={"Content-Type": "application/json"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"rate"}

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import event, update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_team
 from tests.member.helpers import bulk_members
@@ -46,7 +47,7 @@ class TestListMembers:
 
         response = await tenants.http.get("/api/v2/members", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
         assert response.json()["success"] is False
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
@@ -55,7 +56,7 @@ class TestListMembers:
 
         response = await write_only.get("/members")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_read_only_token_may_list(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -71,7 +72,7 @@ class TestListMembers:
 
         response = await ws.owner.api.get("/members", params={"workspace_id": other.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_lists_members_with_the_catalogue_fields(self, tenants: Tenants) -> None:
         ws = await tenants.workspace(timezone="Europe/Paris")
@@ -150,7 +151,7 @@ class TestListMembers:
 
         response = await ws.owner.api.get("/members", params={"status": "gone", "role": "Boss"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"status", "role"}
 
     async def test_bad_paging_is_422_per_field(self, tenants: Tenants) -> None:
@@ -158,7 +159,7 @@ class TestListMembers:
 
         response = await ws.owner.api.get("/members", params={"page": 0, "per_page": 101})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"page", "per_page"}
 
     async def test_team_name_comes_from_the_members_team(self, tenants: Tenants) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tests.errors import assert_error_code
 from tests.factories import Member, Tenants, WorkspaceFixture
 from tests.factories.structure import make_contract, make_project, make_team
 
@@ -102,7 +103,7 @@ class TestMemberVisibilityByRole:
 
         response = await s.team_manager.api.get(f"/members/{s.elsewhere.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_a_member_within_your_reach_can_be_read(self, tenants: Tenants) -> None:
         s = await staff(tenants)

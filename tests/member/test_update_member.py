@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_team
 from tests.member.helpers import events, membership, user
@@ -17,7 +18,7 @@ class TestUpdateMember:
             f"/api/v2/members/{member.user_id}", params={"workspace_id": ws.id}, json={"firstname": "X"}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403_even_for_themself(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -25,7 +26,7 @@ class TestUpdateMember:
 
         response = await member.api.put(f"/members/{member.user_id}", json={"firstname": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_team_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -35,7 +36,7 @@ class TestUpdateMember:
 
         response = await manager.api.put(f"/members/{member.user_id}", json={"firstname": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -44,7 +45,7 @@ class TestUpdateMember:
 
         response = await read_only.put(f"/members/{member.user_id}", json={"firstname": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_member_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -53,7 +54,7 @@ class TestUpdateMember:
 
         response = await ws.owner.api.put(f"/members/{stranger.user_id}", json={"firstname": "X"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
         assert (await user(ws, stranger.user_id)).firstname == "Stan"
 
     async def test_updates_profile_role_and_limits(self, tenants: Tenants) -> None:
@@ -154,7 +155,7 @@ class TestUpdateMember:
             },
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {
             "email",
             "firstname",
@@ -172,7 +173,7 @@ class TestUpdateMember:
 
         response = await ws.owner.api.put(f"/members/{member.user_id}", json={"rate": 1.005})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"rate"}
 
     async def test_a_team_of_another_workspace_is_422(self, tenants: Tenants) -> None:
@@ -183,7 +184,7 @@ class TestUpdateMember:
 
         response = await ws.owner.api.put(f"/members/{member.user_id}", json={"team_id": foreign_team})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"team_id"}
 
     async def test_team_id_puts_the_member_in_that_team(self, tenants: Tenants) -> None:
@@ -247,7 +248,7 @@ class TestUpdateMember:
 
         response = await ws.owner.api.put(f"/members/{shared.user_id}", json={"email": "elsewhere@example.com"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"email"}
 
     async def test_nobody_may_change_the_owner(self, tenants: Tenants) -> None:
@@ -264,7 +265,7 @@ class TestUpdateMember:
 
         response = await ws.owner.api.put(f"/members/{ws.owner.user_id}", json={"role": "Regular User"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "owner_protected")
 
     async def test_an_executive_manager_may_not_change_another(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -301,7 +302,7 @@ class TestUpdateMember:
 
         response = await executive.api.put(f"/members/{executive.user_id}", json={"role": "Regular User"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "executive_manager_protected")
 
     async def test_an_executive_manager_may_promote_a_regular_user(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

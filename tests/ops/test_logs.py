@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.auth.kit import exchange, obtain_code, pkce_pair, register_client, sign_in
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.workspace import unique_email
 from worktally.auth.tokens import create_personal_token
@@ -117,7 +118,7 @@ class TestNothingSecretIsLogged:
         listed = await browser.get("/api/v2/webhooks", params={"workspace_id": done.workspace_id}, headers=headers)
         assert listed.status_code == 200
         bad = await browser.get("/api/v2/workspaces", headers={"Authorization": f"Bearer {issued.token}x"})
-        assert bad.status_code == 401
+        assert_error_code(bad, 401, "unauthenticated")
 
         assert len(captured.lines) > 50
         assert any("Issue token" in line for line in captured.lines)
@@ -180,7 +181,7 @@ class TestJsonLogs:
             access.removeHandler(handler)
             access.setLevel(previous)
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert response.headers["x-request-id"] == "req-42.abc"
         lines = stream.getvalue().splitlines()
         assert len(lines) == 1

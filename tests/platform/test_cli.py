@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.errors import assert_error_code
 from tests.platform.processes import Server, cli_env, run_cli, serving
 
 pytestmark = pytest.mark.slow
@@ -135,7 +136,7 @@ class TestTokenCreate:
         )
 
         assert read.status_code == 200
-        assert write.status_code in (403, 405)
+        assert_error_code(write, 403, "insufficient_scope")
 
     def test_an_unknown_e_mail_fails_without_json(self, env: dict[str, str], home: Path) -> None:
         result = run_cli("token", "create", "--email", email(), env=env, cwd=home)
@@ -165,7 +166,7 @@ class TestTokenRevoke:
         assert result.returncode == 0, result.stderr
         assert result.json() == {"revoked": True}
         response = workspaces(server, token)
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
         assert response.json()["success"] is False
 
     def test_an_unknown_token_fails_without_json(self, env: dict[str, str], home: Path) -> None:
@@ -261,5 +262,5 @@ class TestServe:
         with serving(fresh, tmp_path) as running:
             response = httpx.get(f"{running.base_url}/api/v2/workspaces", timeout=10)
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
         assert response.json()["success"] is False

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests.errors import assert_error_code
 from tests.platform.processes import CliResult, Server, cli_env, serving
 from worktally.cli import app as cli_app
 
@@ -374,7 +375,7 @@ class TestOAuthClientRevoke:
         assert result.returncode == 0, result.stderr
         assert result.json() == {"revoked": True, "tokens_revoked": 1}
         refused = api_get(server, "/workspaces", access_token)
-        assert refused.status_code == 401
+        assert_error_code(refused, 401, "unauthenticated")
         assert refused.json()["success"] is False
         again = client_credentials(server, client_id, secret)
         assert again.status_code == 401

@@ -6,6 +6,7 @@ import time
 
 import httpx
 
+from tests.errors import assert_error_code
 from tests.platform.conftest import LimitedFactory
 
 THINGS = "/_probe/things"
@@ -34,7 +35,7 @@ class TestUserLimit:
 
         response = await ws.owner.api.get(THINGS)
 
-        assert response.status_code == 429
+        assert_error_code(response, 429, "rate_limited")
         body = response.json()
         assert body["success"] is False
         assert body["message"]
@@ -62,7 +63,7 @@ class TestUserLimit:
 
         response = await ws.owner.api.post(THINGS, json={"name": "y", "count": 1})
 
-        assert response.status_code == 429
+        assert_error_code(response, 429, "rate_limited")
 
     async def test_all_tokens_of_one_user_share_one_count(self, limited: LimitedFactory) -> None:
         tenants = await limited(2)
@@ -73,7 +74,7 @@ class TestUserLimit:
 
         response = await second.get(THINGS)
 
-        assert response.status_code == 429
+        assert_error_code(response, 429, "rate_limited")
 
     async def test_another_user_keeps_their_own_allowance(self, limited: LimitedFactory) -> None:
         tenants = await limited(2)
@@ -95,7 +96,7 @@ class TestUserLimit:
 
         response = await tenants.http.get("/api/v2/workspaces")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
         assert remaining(response) == 1
 
 
@@ -129,7 +130,7 @@ class TestAnonymousLimit:
         async with elsewhere:
             response = await elsewhere.get("/api/v2/workspaces")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_an_authenticated_user_is_not_limited_by_the_address(self, limited: LimitedFactory) -> None:
         tenants = await limited(2)

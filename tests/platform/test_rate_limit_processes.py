@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from tests.conftest import need_service
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.platform.processes import Server, cli_env, serving_many
 
@@ -75,7 +76,7 @@ class TestLimitAcrossProcesses:
         responses = await alternate(servers, LIMIT + 1, {"Authorization": f"Bearer {ws.owner.token}"})
 
         last = responses[-1]
-        assert last.status_code == 429
+        assert_error_code(last, 429, "rate_limited")
         assert last.json()["success"] is False
         assert 1 <= int(last.headers["Retry-After"]) <= 60
         now = time.time()
@@ -86,5 +87,5 @@ class TestLimitAcrossProcesses:
         responses = await alternate(servers, LIMIT + 1, {})
 
         assert [r.status_code for r in responses[:LIMIT]] == [401] * LIMIT
-        assert responses[-1].status_code == 429
+        assert_error_code(responses[-1], 429, "rate_limited")
         assert "Retry-After" in responses[-1].headers

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
@@ -51,7 +52,7 @@ class TestListWorkspaces:
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/workspaces")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
         assert response.json()["success"] is False
         assert response.json()["message"]
 
@@ -71,5 +72,5 @@ class TestListWorkspaces:
 
         response = await ws.owner.api.get("/workspaces", params={"page": 0, "per_page": 101}, with_workspace=False)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"page", "per_page"}

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
 from tests.project.support import BAD_IDS, events_of
@@ -37,7 +38,7 @@ class TestListProjects:
 
         response = await tenants.http.get("/api/v2/projects", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -45,7 +46,7 @@ class TestListProjects:
 
         response = await write_only.get("/projects")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -53,14 +54,14 @@ class TestListProjects:
 
         response = await other.owner.api.get("/projects", params={"workspace_id": ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_missing_workspace_id_is_400(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get("/projects", with_workspace=False)
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "workspace_id_required")
 
     async def test_lists_the_workspaces_projects_with_the_catalogue_fields(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -103,7 +104,7 @@ class TestListProjects:
 
         response = await ws.owner.api.get("/projects", params={"name": "a\x00b"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "name" in response.json()["errors"]
 
     async def test_archived_projects_are_hidden(self, tenants: Tenants) -> None:
@@ -121,7 +122,7 @@ class TestListProjects:
 
         response = await ws.owner.api.get("/projects", params={"page": 0, "per_page": 101})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"page", "per_page"}
 
     async def test_pages_are_sized_by_per_page(self, tenants: Tenants) -> None:
@@ -174,7 +175,7 @@ class TestCreateProject:
 
         response = await tenants.http.post("/api/v2/projects", params={"workspace_id": ws.id}, json={"name": "X"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     @pytest.mark.parametrize("role", ["Project manager", "Team manager", "Regular User", "Project viewer"])
     async def test_other_roles_are_403(self, tenants: Tenants, role: str) -> None:
@@ -183,7 +184,7 @@ class TestCreateProject:
 
         response = await member.api.post("/projects", json={"name": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -191,7 +192,7 @@ class TestCreateProject:
 
         response = await read_only.post("/projects", json={"name": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get("/projects")).json()["data"] == []
 
     async def test_an_executive_manager_may_create(self, tenants: Tenants) -> None:
@@ -287,7 +288,7 @@ class TestCreateProject:
 
         response = await ws.owner.api.post("/projects", json={"notes": "no name"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"name"}
 
     async def test_blank_name_is_422(self, tenants: Tenants) -> None:
@@ -295,7 +296,7 @@ class TestCreateProject:
 
         response = await ws.owner.api.post("/projects", json={"name": "   "})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "name" in response.json()["errors"]
 
     async def test_rejects_deadline_before_start_date(self, tenants: Tenants) -> None:
@@ -305,7 +306,7 @@ class TestCreateProject:
             "/projects", json={"name": "X", "start_date": "2024-03-01", "deadline": "2024-02-01"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"deadline"}
 
     async def test_accepts_a_deadline_on_the_start_date(self, tenants: Tenants) -> None:
@@ -327,7 +328,7 @@ class TestCreateProject:
 
         response = await ws.owner.api.post("/projects", content=body, headers={"Content-Type": "application/json"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         errors = response.json()["errors"]
         for field in ("name", "start_date", "estimation", "budget", "is_billable", "rate", "notes"):
             assert any(key == field or key.startswith(field + ".") for key in errors), field
@@ -340,7 +341,7 @@ class TestCreateProject:
             "/projects", content=b"{not json", headers={"Content-Type": "application/json"}
         )
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "invalid_json")
 
 
 class TestGetProject:
@@ -350,7 +351,7 @@ class TestGetProject:
 
         response = await tenants.http.get(f"/api/v2/projects/{project}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -359,7 +360,7 @@ class TestGetProject:
 
         response = await write_only.get(f"/projects/{project}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_gets_a_project(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -379,7 +380,7 @@ class TestGetProject:
 
         response = await ws.owner.api.get(f"/projects/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
 
     async def test_a_project_the_caller_is_not_assigned_to_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -388,7 +389,7 @@ class TestGetProject:
 
         response = await member.api.get(f"/projects/{project}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
 
     @pytest.mark.parametrize("bad", BAD_IDS)
     async def test_out_of_range_ids_are_404(self, tenants: Tenants, bad: int) -> None:
@@ -396,14 +397,14 @@ class TestGetProject:
 
         response = await ws.owner.api.get(f"/projects/{bad}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
 
     async def test_a_non_integer_id_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get("/projects/abc")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_an_archived_project_shows_its_deleted_at(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -425,7 +426,7 @@ class TestUpdateProject:
             f"/api/v2/projects/{project}", params={"workspace_id": ws.id}, json={"name": "Y"}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -435,7 +436,7 @@ class TestUpdateProject:
 
         response = await member.api.put(f"/projects/{project}", json={"name": "Y"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -445,7 +446,7 @@ class TestUpdateProject:
 
         response = await manager.api.put(f"/projects/{project}", json={"name": "Y"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -454,7 +455,7 @@ class TestUpdateProject:
 
         response = await read_only.put(f"/projects/{project}", json={"name": "Y"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/projects/{project}")).json()["data"]["name"] == "X"
 
     async def test_another_workspaces_project_is_404_and_unchanged(self, tenants: Tenants) -> None:
@@ -464,7 +465,7 @@ class TestUpdateProject:
 
         response = await ws.owner.api.put(f"/projects/{theirs}", json={"name": "Mine now"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert (await other.owner.api.get(f"/projects/{theirs}")).json()["data"]["name"] == "Theirs"
 
     async def test_updates_the_given_fields_only(self, tenants: Tenants) -> None:
@@ -486,7 +487,7 @@ class TestUpdateProject:
 
         response = await ws.owner.api.put(f"/projects/{project}", json={"deadline": "2024-02-01"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"deadline"}
         assert (await ws.owner.api.get(f"/projects/{project}")).json()["data"]["deadline"] is None
 
@@ -496,7 +497,7 @@ class TestUpdateProject:
 
         response = await ws.owner.api.put(f"/projects/{project}", json={"name": None})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"name"}
 
     async def test_tags_given_replace_the_projects_tags(self, tenants: Tenants) -> None:
@@ -535,7 +536,7 @@ class TestDeleteProject:
 
         response = await tenants.http.delete(f"/api/v2/projects/{project}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -544,7 +545,7 @@ class TestDeleteProject:
 
         response = await member.api.delete(f"/projects/{project}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -553,7 +554,7 @@ class TestDeleteProject:
 
         response = await read_only.delete(f"/projects/{project}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert len((await ws.owner.api.get("/projects")).json()["data"]) == 1
 
     async def test_another_workspaces_project_is_404_and_kept(self, tenants: Tenants) -> None:
@@ -563,7 +564,7 @@ class TestDeleteProject:
 
         response = await ws.owner.api.delete(f"/projects/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert [p["id"] for p in (await other.owner.api.get("/projects")).json()["data"]] == [theirs]
 
     async def test_archives_the_project(self, tenants: Tenants) -> None:
@@ -584,7 +585,7 @@ class TestDeleteProject:
 
         response = await ws.owner.api.delete(f"/projects/{project}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
 
     async def test_records_a_project_deleted_event(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -604,7 +605,7 @@ class TestRestoreProject:
 
         response = await tenants.http.post(f"/api/v2/projects/{project}/restore", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -613,7 +614,7 @@ class TestRestoreProject:
 
         response = await member.api.post(f"/projects/{project}/restore")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -623,7 +624,7 @@ class TestRestoreProject:
 
         response = await read_only.post(f"/projects/{project}/restore")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_project_is_404_and_stays_archived(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -633,7 +634,7 @@ class TestRestoreProject:
 
         response = await ws.owner.api.post(f"/projects/{theirs}/restore")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert (await other.owner.api.get(f"/projects/{theirs}")).json()["data"]["deleted_at"] is not None
 
     async def test_restores_an_archived_project(self, tenants: Tenants) -> None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from tests.errors import assert_error_code
 from tests.factories import Member, Tenants, WorkspaceFixture
 from tests.factories.structure import make_project
 from tests.member.helpers import events, membership
@@ -37,7 +38,7 @@ class TestListProjectViewers:
 
         response = await tenants.http.get("/api/v2/project-viewers", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -45,7 +46,7 @@ class TestListProjectViewers:
 
         response = await member.api.get("/project-viewers")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -53,7 +54,7 @@ class TestListProjectViewers:
 
         response = await write_only.get("/project-viewers")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_lists_viewers_with_their_projects(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -107,7 +108,7 @@ class TestListProjectViewers:
 
         response = await ws.owner.api.get("/project-viewers", params={"page": -1})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"page"}
 
 
@@ -117,7 +118,7 @@ class TestCreateProjectViewer:
 
         response = await tenants.http.post("/api/v2/project-viewers", json=new_viewer(workspace_id=ws.id))
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -125,7 +126,7 @@ class TestCreateProjectViewer:
 
         response = await member.api.post("/project-viewers", json=new_viewer())
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -133,7 +134,7 @@ class TestCreateProjectViewer:
 
         response = await read_only.post("/project-viewers", json=new_viewer())
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -143,7 +144,7 @@ class TestCreateProjectViewer:
             "/project-viewers", json=new_viewer(workspace_id=other.id), with_workspace=False
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_creates_an_invited_viewer(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -167,7 +168,7 @@ class TestCreateProjectViewer:
 
         response = await ws.owner.api.post("/project-viewers", json={"email": "bad"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"email", "firstname", "lastname"}
 
     async def test_a_duplicate_email_is_409(self, tenants: Tenants) -> None:
@@ -176,7 +177,7 @@ class TestCreateProjectViewer:
 
         response = await ws.owner.api.post("/project-viewers", json=new_viewer(email=member.email))
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "member_exists")
 
 
 class TestGetProjectViewer:
@@ -186,7 +187,7 @@ class TestGetProjectViewer:
 
         response = await tenants.http.get(f"/api/v2/project-viewers/{viewer.user_id}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -195,7 +196,7 @@ class TestGetProjectViewer:
 
         response = await manager.api.get(f"/project-viewers/{viewer.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_returns_the_viewer(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -214,7 +215,7 @@ class TestGetProjectViewer:
 
         response = await ws.owner.api.get(f"/project-viewers/{viewer.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_viewer_not_found")
 
     async def test_a_member_who_is_not_a_viewer_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -222,7 +223,7 @@ class TestGetProjectViewer:
 
         response = await ws.owner.api.get(f"/project-viewers/{member.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_viewer_not_found")
 
     async def test_a_viewer_reads_themself(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -239,7 +240,7 @@ class TestGetProjectViewer:
 
         response = await viewer.api.get(f"/project-viewers/{other.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_viewer_not_found")
 
 
 class TestArchiveProjectViewer:
@@ -251,7 +252,7 @@ class TestArchiveProjectViewer:
             f"/api/v2/project-viewers/{viewer.user_id}", params={"workspace_id": ws.id}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -259,7 +260,7 @@ class TestArchiveProjectViewer:
 
         response = await viewer.api.delete(f"/project-viewers/{viewer.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -268,7 +269,7 @@ class TestArchiveProjectViewer:
 
         response = await read_only.delete(f"/project-viewers/{viewer.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_viewer_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -277,7 +278,7 @@ class TestArchiveProjectViewer:
 
         response = await ws.owner.api.delete(f"/project-viewers/{viewer.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
         row = await membership(other, viewer.user_id)
         assert row is not None and row.status == "active"
 
@@ -287,7 +288,7 @@ class TestArchiveProjectViewer:
 
         response = await ws.owner.api.delete(f"/project-viewers/{member.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_archives_the_viewer(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -299,7 +300,7 @@ class TestArchiveProjectViewer:
         assert response.json()["message"] == "Project viewer archived successfully"
         row = await membership(ws, viewer.user_id)
         assert row is not None and row.status == "left"
-        assert (await viewer.api.get("/project-viewers")).status_code == 401
+        assert_error_code(await viewer.api.get("/project-viewers"), 401, "unauthenticated")
 
     async def test_archiving_twice_is_409(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -308,7 +309,7 @@ class TestArchiveProjectViewer:
 
         response = await ws.owner.api.delete(f"/project-viewers/{viewer.user_id}")
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "member_already_archived")
 
 
 class TestRestoreProjectViewer:
@@ -320,7 +321,7 @@ class TestRestoreProjectViewer:
             f"/api/v2/project-viewers/{viewer.user_id}/restore", json={"workspace_id": ws.id}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -329,7 +330,7 @@ class TestRestoreProjectViewer:
 
         response = await read_only.post(f"/project-viewers/{viewer.user_id}/restore")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -338,7 +339,7 @@ class TestRestoreProjectViewer:
 
         response = await member.api.post(f"/project-viewers/{viewer.user_id}/restore")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_viewer_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -347,7 +348,7 @@ class TestRestoreProjectViewer:
 
         response = await ws.owner.api.post(f"/project-viewers/{viewer.user_id}/restore")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
         row = await membership(other, viewer.user_id)
         assert row is not None and row.status == "left"
 
@@ -375,7 +376,7 @@ class TestRestoreProjectViewer:
 
         response = await ws.owner.api.post(f"/project-viewers/{viewer.user_id}/restore")
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "member_not_archived")
 
 
 class TestAssignProject:
@@ -389,7 +390,7 @@ class TestAssignProject:
             json={"workspace_id": ws.id, "project_id": project_id},
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -401,7 +402,7 @@ class TestAssignProject:
             f"/project-viewers/{viewer.user_id}/assign-project", json={"project_id": project_id}
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -413,7 +414,7 @@ class TestAssignProject:
             f"/project-viewers/{viewer.user_id}/assign-project", json={"project_id": project_id}
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_assigns_the_project(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -456,7 +457,7 @@ class TestAssignProject:
             f"/project-viewers/{viewer.user_id}/assign-project", json={"project_id": project_id}
         )
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_viewer_not_found")
         assert await assigned(other, viewer) == []
 
     async def test_a_missing_project_id_is_422(self, tenants: Tenants) -> None:
@@ -465,7 +466,7 @@ class TestAssignProject:
 
         response = await ws.owner.api.post(f"/project-viewers/{viewer.user_id}/assign-project", json={})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id"}
 
     async def test_an_absurd_project_id_is_404(self, tenants: Tenants) -> None:
@@ -476,7 +477,7 @@ class TestAssignProject:
             f"/project-viewers/{viewer.user_id}/assign-project", json={"project_id": 2**80}
         )
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
 
     async def test_assigning_twice_is_409(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -504,7 +505,7 @@ class TestUnassignProject:
             json={"workspace_id": ws.id, "project_id": project_id},
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -517,7 +518,7 @@ class TestUnassignProject:
             f"/project-viewers/{viewer.user_id}/unassign-project", json={"project_id": project_id}
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert await assigned(ws, viewer) == [project_id]
 
     async def test_a_viewer_is_403(self, tenants: Tenants) -> None:
@@ -530,7 +531,7 @@ class TestUnassignProject:
             f"/project-viewers/{viewer.user_id}/unassign-project", json={"project_id": project_id}
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_unassigns_the_project(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -561,7 +562,7 @@ class TestUnassignProject:
             f"/project-viewers/{viewer.user_id}/unassign-project", json={"project_id": project_id}
         )
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_viewer_not_found")
         assert await assigned(other, viewer) == [project_id]
 
     async def test_a_project_not_assigned_is_404(self, tenants: Tenants) -> None:
@@ -584,5 +585,5 @@ class TestUnassignProject:
             f"/project-viewers/{viewer.user_id}/unassign-project", json={"project_id": "abc"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id"}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories.time import make_entry
 from tests.report.conftest import Scenario, csv_rows, utc
 
@@ -71,5 +72,5 @@ class TestActivityDescriptions:
     async def test_bad_input_is_422(self, scenario: Scenario, params: dict, field: str) -> None:
         response = await scenario.ws.owner.api.get(PATH, params=params)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert field in response.json()["errors"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.report.conftest import Scenario
 
@@ -43,7 +44,7 @@ class TestEveryReport:
             f"/api/v2{path}", params={**params, "workspace_id": scenario.ws.id}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     @pytest.mark.parametrize(("path", "params"), REPORTS.items())
     async def test_a_project_viewer_is_403(self, scenario: Scenario, path: str, params: dict) -> None:
@@ -51,7 +52,7 @@ class TestEveryReport:
 
         response = await viewer.api.get(path, params=params)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     @pytest.mark.parametrize(("path", "params"), REPORTS.items())
     async def test_another_workspace_is_403(
@@ -61,7 +62,7 @@ class TestEveryReport:
 
         response = await other.owner.api.get(path, params={**params, "workspace_id": scenario.ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     @pytest.mark.parametrize("path", REPORTS)
     async def test_odd_input_never_gives_a_500(self, scenario: Scenario, path: str) -> None:

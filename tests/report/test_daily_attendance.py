@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories.time import make_entry, make_holiday, make_leave, set_workspace
 from tests.report.conftest import DAY, Scenario, csv_rows, utc
 
@@ -114,7 +115,7 @@ class TestDailyAttendance:
     async def test_unknown_status_is_422(self, scenario: Scenario) -> None:
         response = await scenario.ws.owner.api.get(PATH, params={**ON_DAY, "status": "asleep"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "status" in response.json()["errors"]
 
     async def test_csv_has_one_line_per_member(self, scenario: Scenario) -> None:
@@ -132,4 +133,4 @@ class TestDailyAttendance:
 
         response = await viewer.api.get(PATH, params=ON_DAY)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories.time import make_slots, set_member
 from tests.report.conftest import Scenario, csv_rows, utc
 
@@ -102,5 +103,5 @@ class TestDailyTimeline:
     async def test_bad_input_is_422(self, scenario: Scenario, params: dict, field: str) -> None:
         response = await scenario.ws.owner.api.get(PATH, params=params)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert field in response.json()["errors"]

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_team
 from tests.factories.time import set_member
@@ -263,7 +264,7 @@ class TestTrackedHoursRoles:
 
         response = await viewer.api.get(PATH, params=RANGE)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_may_read(self, scenario: Scenario) -> None:
         api = await scenario.ws.token_for(scenario.ws.owner, frozenset({"read"}))
@@ -277,19 +278,19 @@ class TestTrackedHoursRoles:
 
         response = await api.get(PATH, params=RANGE)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, scenario: Scenario) -> None:
         response = await scenario.ws.tenants.http.get(f"/api/v2{PATH}", params={"workspace_id": scenario.ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_another_workspace_is_403(self, scenario: Scenario, tenants: Tenants) -> None:
         other = await tenants.workspace()
 
         response = await other.owner.api.get(PATH, params={**RANGE, "workspace_id": scenario.ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
         assert response.json()["success"] is False
 
 
@@ -297,7 +298,7 @@ class TestTrackedHoursInput:
     async def test_end_before_start_is_422(self, scenario: Scenario) -> None:
         response = await scenario.ws.owner.api.get(PATH, params={"start_date": "2026-11-05", "end_date": "2026-11-04"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "end_date" in response.json()["errors"]
 
     async def test_one_user_over_31_days_is_422(self, scenario: Scenario) -> None:
@@ -305,7 +306,7 @@ class TestTrackedHoursInput:
 
         response = await scenario.ws.owner.api.get(PATH, params=params)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "end_date" in response.json()["errors"]
 
     async def test_all_users_may_span_more_than_31_days(self, scenario: Scenario) -> None:
@@ -317,7 +318,7 @@ class TestTrackedHoursInput:
     async def test_more_than_a_year_is_422(self, scenario: Scenario) -> None:
         response = await scenario.ws.owner.api.get(PATH, params={"start_date": "2024-01-01", "end_date": "2026-01-01"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     @pytest.mark.parametrize(
         ("params", "field"),
@@ -335,13 +336,13 @@ class TestTrackedHoursInput:
     async def test_bad_input_is_422_per_field(self, scenario: Scenario, params: dict, field: str) -> None:
         response = await scenario.ws.owner.api.get(PATH, params=params)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert field in response.json()["errors"]
 
     async def test_a_non_integer_workspace_id_is_400(self, scenario: Scenario) -> None:
         response = await scenario.ws.owner.api.get(PATH, params={"workspace_id": "abc"})
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "invalid_workspace_id")
 
 
 class TestTrackedHoursEdges:

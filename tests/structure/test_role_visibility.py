@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tests.errors import assert_error_code
 from tests.factories import Member, Tenants, WorkspaceFixture
 from tests.factories.structure import make_contract, make_project, make_task, make_team
 from worktally.db.models import ProjectViewerAssignment
@@ -88,7 +89,7 @@ async def assert_reads(
         single = await member.api.get(f"/tasks/{task_id}")
         assert single.status_code == (200 if name in tasks else 404), name
     if contracts is None:
-        assert (await member.api.get("/contracts")).status_code == 403
+        assert_error_code(await member.api.get("/contracts"), 403, "role_forbidden")
         return
     seen_contracts = await read_all(member, "/contracts")
     assert {c["id"] for c in seen_contracts} == {scene.contracts[n] for n in contracts}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project, make_task, make_team
 from tests.project.support import BAD_IDS, events_of
@@ -34,7 +35,7 @@ class TestListTasks:
 
         response = await tenants.http.get("/api/v2/tasks", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -42,7 +43,7 @@ class TestListTasks:
 
         response = await write_only.get("/tasks")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -50,7 +51,7 @@ class TestListTasks:
 
         response = await other.owner.api.get("/tasks", params={"workspace_id": ws.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_lists_tasks_with_assignees(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -95,7 +96,7 @@ class TestListTasks:
 
         response = await ws.owner.api.get("/tasks", params={"project_id": 0, "status": 5, "priority": "high"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id", "status", "priority"}
 
     async def test_pages(self, tenants: Tenants) -> None:
@@ -128,7 +129,7 @@ class TestCreateTask:
 
         response = await tenants.http.post("/api/v2/tasks", json={"workspace_id": ws.id, "title": "x"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     @pytest.mark.parametrize("role", ["Regular User", "Project viewer"])
     async def test_roles_that_do_not_manage_tasks_are_403(self, tenants: Tenants, role: str) -> None:
@@ -139,7 +140,7 @@ class TestCreateTask:
 
         response = await caller.api.post("/tasks", json={"project_id": project, "title": "x"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -148,7 +149,7 @@ class TestCreateTask:
 
         response = await read_only.post("/tasks", json={"project_id": project, "title": "x"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get("/tasks")).json()["data"] == []
 
     async def test_creates_a_task_with_defaults(self, tenants: Tenants) -> None:
@@ -226,7 +227,7 @@ class TestCreateTask:
 
         response = await manager.api.post("/tasks", json={"project_id": project, "title": "x"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert (await ws.owner.api.get("/tasks")).json()["data"] == []
 
     async def test_a_team_manager_may_create_on_their_teams_projects(self, tenants: Tenants) -> None:
@@ -249,7 +250,7 @@ class TestCreateTask:
 
         response = await manager.api.post("/tasks", json={"project_id": project, "title": "x"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
 
     async def test_another_workspaces_project_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -258,7 +259,7 @@ class TestCreateTask:
 
         response = await ws.owner.api.post("/tasks", json={"project_id": theirs, "title": "x"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "project_not_found")
         assert (await other.owner.api.get("/tasks")).json()["data"] == []
 
     async def test_an_archived_project_is_422(self, tenants: Tenants) -> None:
@@ -268,7 +269,7 @@ class TestCreateTask:
 
         response = await ws.owner.api.post("/tasks", json={"project_id": project, "title": "x"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"project_id"}
 
     async def test_assignees_without_a_contract_are_422(self, tenants: Tenants) -> None:
@@ -280,7 +281,7 @@ class TestCreateTask:
             "/tasks", json={"project_id": project, "title": "x", "assignees": [outsider.user_id]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"assignees"}
 
     async def test_rejects_end_date_before_start_date(self, tenants: Tenants) -> None:
@@ -291,7 +292,7 @@ class TestCreateTask:
             "/tasks", json={"project_id": project, "title": "x", "start_date": "2024-02-01", "end_date": "2024-01-01"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"end_date"}
 
     async def test_a_parent_in_another_project_is_422(self, tenants: Tenants) -> None:
@@ -301,7 +302,7 @@ class TestCreateTask:
 
         response = await ws.owner.api.post("/tasks", json={"project_id": project, "title": "x", "parent_id": parent})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"parent_id"}
 
     async def test_bad_input_is_422_per_field(self, tenants: Tenants) -> None:
@@ -320,7 +321,7 @@ class TestCreateTask:
             },
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {
             "project_id",
             "title",
@@ -347,7 +348,7 @@ class TestGetTask:
 
         response = await tenants.http.get("/api/v2/tasks/1", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -356,7 +357,7 @@ class TestGetTask:
 
         response = await write_only.get(f"/tasks/{task}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_gets_a_task(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -376,7 +377,7 @@ class TestGetTask:
 
         response = await ws.owner.api.get(f"/tasks/{task}", params={"project_id": elsewhere})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
     async def test_another_workspaces_task_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -385,7 +386,7 @@ class TestGetTask:
 
         response = await ws.owner.api.get(f"/tasks/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
     async def test_a_task_of_an_unassigned_project_is_404_for_a_regular_user(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -394,7 +395,7 @@ class TestGetTask:
 
         response = await member.api.get(f"/tasks/{task}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
     @pytest.mark.parametrize("bad", BAD_IDS)
     async def test_out_of_range_ids_are_404(self, tenants: Tenants, bad: int) -> None:
@@ -402,7 +403,7 @@ class TestGetTask:
 
         response = await ws.owner.api.get(f"/tasks/{bad}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
 
 class TestUpdateTask:
@@ -411,7 +412,7 @@ class TestUpdateTask:
 
         response = await tenants.http.put("/api/v2/tasks/1", json={"workspace_id": ws.id, "title": "y"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -422,7 +423,7 @@ class TestUpdateTask:
 
         response = await member.api.put(f"/tasks/{task}", json={"title": "y"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -431,7 +432,7 @@ class TestUpdateTask:
 
         response = await read_only.put(f"/tasks/{task}", json={"title": "y"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/tasks/{task}")).json()["data"]["title"] == "x"
 
     async def test_another_workspaces_task_is_404_and_unchanged(self, tenants: Tenants) -> None:
@@ -441,7 +442,7 @@ class TestUpdateTask:
 
         response = await ws.owner.api.put(f"/tasks/{theirs}", json={"title": "Mine"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
         assert (await other.owner.api.get(f"/tasks/{theirs}")).json()["data"]["title"] == "Theirs"
 
     async def test_a_project_id_that_does_not_match_is_404(self, tenants: Tenants) -> None:
@@ -451,7 +452,7 @@ class TestUpdateTask:
 
         response = await ws.owner.api.put(f"/tasks/{task}", json={"project_id": elsewhere, "title": "y"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
         assert (await ws.owner.api.get(f"/tasks/{task}")).json()["data"]["title"] == "x"
 
     async def test_updates_the_given_fields(self, tenants: Tenants) -> None:
@@ -506,7 +507,7 @@ class TestUpdateTask:
 
         response = await ws.owner.api.put(f"/tasks/{parent}", json={"parent_id": child_id})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"parent_id"}
 
     async def test_a_null_title_is_422(self, tenants: Tenants) -> None:
@@ -515,7 +516,7 @@ class TestUpdateTask:
 
         response = await ws.owner.api.put(f"/tasks/{task}", json={"title": None})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"title"}
 
     async def test_rejects_end_date_before_the_stored_start_date(self, tenants: Tenants) -> None:
@@ -525,7 +526,7 @@ class TestUpdateTask:
 
         response = await ws.owner.api.put(f"/tasks/{task}", json={"end_date": "2024-01-01"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"end_date"}
 
     async def test_a_project_manager_may_update_tasks_of_projects_they_manage(self, tenants: Tenants) -> None:
@@ -555,7 +556,7 @@ class TestDeleteTask:
 
         response = await tenants.http.request("DELETE", "/api/v2/tasks/1", json={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -564,7 +565,7 @@ class TestDeleteTask:
 
         response = await viewer.api.delete(f"/tasks/{task}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -573,7 +574,7 @@ class TestDeleteTask:
 
         response = await read_only.delete(f"/tasks/{task}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/tasks/{task}")).status_code == 200
 
     async def test_another_workspaces_task_is_404_and_kept(self, tenants: Tenants) -> None:
@@ -583,7 +584,7 @@ class TestDeleteTask:
 
         response = await ws.owner.api.delete(f"/tasks/{theirs}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
         assert (await other.owner.api.get(f"/tasks/{theirs}")).status_code == 200
 
     async def test_deletes_with_the_body_scope(self, tenants: Tenants) -> None:
@@ -598,7 +599,7 @@ class TestDeleteTask:
         assert response.status_code == 200
         assert response.json()["message"] == "Task deleted successfully"
         assert response.json()["data"] is None
-        assert (await ws.owner.api.get(f"/tasks/{task}")).status_code == 404
+        assert_error_code(await ws.owner.api.get(f"/tasks/{task}"), 404, "task_not_found")
 
     async def test_a_project_id_that_does_not_match_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -607,7 +608,7 @@ class TestDeleteTask:
 
         response = await ws.owner.api.delete(f"/tasks/{task}", json={"project_id": elsewhere})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
         assert (await ws.owner.api.get(f"/tasks/{task}")).status_code == 200
 
     async def test_records_a_task_deleted_event(self, tenants: Tenants) -> None:
@@ -626,7 +627,7 @@ class TestListTaskAssignees:
 
         response = await tenants.http.get("/api/v2/tasks/1/assignees", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -635,7 +636,7 @@ class TestListTaskAssignees:
 
         response = await write_only.get(f"/tasks/{task}/assignees")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_lists_the_assignees(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -657,7 +658,7 @@ class TestListTaskAssignees:
 
         response = await ws.owner.api.get(f"/tasks/{theirs}/assignees")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
     async def test_a_project_id_that_does_not_match_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -666,7 +667,7 @@ class TestListTaskAssignees:
 
         response = await ws.owner.api.get(f"/tasks/{task}/assignees", params={"project_id": elsewhere})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
 
 class TestAssignTask:
@@ -675,7 +676,7 @@ class TestAssignTask:
 
         response = await tenants.http.post("/api/v2/tasks/1/assign/1", json={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -686,7 +687,7 @@ class TestAssignTask:
 
         response = await member.api.post(f"/tasks/{task}/assign/{member.user_id}", json={"project_id": project})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -698,7 +699,7 @@ class TestAssignTask:
 
         response = await read_only.post(f"/tasks/{task}/assign/{member.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/tasks/{task}/assignees")).json()["data"] == []
 
     async def test_assigns_a_user_with_a_contract(self, tenants: Tenants) -> None:
@@ -729,7 +730,7 @@ class TestAssignTask:
 
         response = await ws.owner.api.post(f"/tasks/{task}/assign/{member.user_id}")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"user_id"}
 
     async def test_an_assigned_user_is_409(self, tenants: Tenants) -> None:
@@ -753,7 +754,7 @@ class TestAssignTask:
 
         response = await ws.owner.api.post(f"/tasks/{theirs}/assign/{other.owner.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
         assert (await other.owner.api.get(f"/tasks/{theirs}/assignees")).json()["data"] == []
 
     async def test_a_project_id_that_does_not_match_is_404(self, tenants: Tenants) -> None:
@@ -765,7 +766,7 @@ class TestAssignTask:
 
         response = await ws.owner.api.post(f"/tasks/{task}/assign/{member.user_id}", json={"project_id": elsewhere})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
 
     async def test_a_huge_user_id_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -773,7 +774,7 @@ class TestAssignTask:
 
         response = await ws.owner.api.post(f"/tasks/{task}/assign/{2**63}")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"user_id"}
 
     async def test_records_a_task_updated_event(self, tenants: Tenants) -> None:
@@ -795,7 +796,7 @@ class TestUnassignTask:
 
         response = await tenants.http.request("DELETE", "/api/v2/tasks/1/unassign/1", json={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -806,7 +807,7 @@ class TestUnassignTask:
 
         response = await member.api.delete(f"/tasks/{task}/unassign/{member.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -816,7 +817,7 @@ class TestUnassignTask:
 
         response = await read_only.delete(f"/tasks/{task}/unassign/{member.user_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert len((await ws.owner.api.get(f"/tasks/{task}/assignees")).json()["data"]) == 1
 
     async def test_unassigns_a_user(self, tenants: Tenants) -> None:
@@ -838,7 +839,7 @@ class TestUnassignTask:
 
         response = await ws.owner.api.delete(f"/tasks/{task}/unassign/{member.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_assignee_not_found")
 
     async def test_another_workspaces_task_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -848,5 +849,5 @@ class TestUnassignTask:
 
         response = await ws.owner.api.delete(f"/tasks/{theirs}/unassign/{member.user_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "task_not_found")
         assert len((await other.owner.api.get(f"/tasks/{theirs}/assignees")).json()["data"]) == 1

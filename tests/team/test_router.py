@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants, WorkspaceFixture
 from tests.factories.structure import make_team
 from worktally.db.models import Team
@@ -18,7 +19,7 @@ class TestListTeams:
 
         response = await tenants.http.get("/api/v2/teams", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -26,7 +27,7 @@ class TestListTeams:
 
         response = await member.api.get("/teams")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -34,7 +35,7 @@ class TestListTeams:
 
         response = await write_only.get("/teams")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_the_owner_sees_every_team_of_the_workspace(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -70,7 +71,7 @@ class TestListTeams:
 
         response = await ws.owner.api.get("/teams", params={"per_page": 0})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"per_page"}
 
     async def test_is_tagged_as_an_extension_in_openapi(self, tenants: Tenants) -> None:
@@ -87,7 +88,7 @@ class TestCreateTeam:
 
         response = await tenants.http.post("/api/v2/teams", params={"workspace_id": ws.id}, json={"name": "T"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_team_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -95,7 +96,7 @@ class TestCreateTeam:
 
         response = await manager.api.post("/teams", json={"name": "T"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -103,7 +104,7 @@ class TestCreateTeam:
 
         response = await read_only.post("/teams", json={"name": "T"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_creates_a_team(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -146,7 +147,7 @@ class TestCreateTeam:
 
         response = await ws.owner.api.post("/teams", json={"name": "   "})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"name"}
 
     async def test_members_of_another_workspace_are_422_per_field(self, tenants: Tenants) -> None:
@@ -160,7 +161,7 @@ class TestCreateTeam:
             json={"name": "T", "member_ids": [stranger.user_id], "manager_ids": [foreign_manager.user_id]},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"member_ids", "manager_ids"}
 
     async def test_inactive_members_are_422(self, tenants: Tenants) -> None:
@@ -169,7 +170,7 @@ class TestCreateTeam:
 
         response = await ws.owner.api.post("/teams", json={"name": "T", "member_ids": [left.user_id]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert str(left.user_id) in response.json()["errors"]["member_ids"][0]
 
     async def test_absurd_ids_are_422_not_500(self, tenants: Tenants) -> None:
@@ -177,7 +178,7 @@ class TestCreateTeam:
 
         response = await ws.owner.api.post("/teams", json={"name": "T", "member_ids": [2**80, -1, 0]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"member_ids"}
 
     async def test_a_non_list_is_422(self, tenants: Tenants) -> None:
@@ -185,7 +186,7 @@ class TestCreateTeam:
 
         response = await ws.owner.api.post("/teams", json={"name": "T", "member_ids": "1,2"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"member_ids"}
 
 
@@ -196,7 +197,7 @@ class TestGetTeam:
 
         response = await tenants.http.get(f"/api/v2/teams/{team_id}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -205,7 +206,7 @@ class TestGetTeam:
 
         response = await member.api.get(f"/teams/{team_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_returns_the_team(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -234,7 +235,7 @@ class TestGetTeam:
 
         response = await manager.api.get(f"/teams/{team_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "team_not_found")
 
     async def test_a_team_manager_reads_a_team_they_manage(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -255,7 +256,7 @@ class TestUpdateTeam:
             f"/api/v2/teams/{team_id}", params={"workspace_id": ws.id}, json={"name": "X"}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_team_manager_is_403_even_for_their_team(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -264,7 +265,7 @@ class TestUpdateTeam:
 
         response = await manager.api.put(f"/teams/{team_id}", json={"name": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -273,7 +274,7 @@ class TestUpdateTeam:
 
         response = await read_only.put(f"/teams/{team_id}", json={"name": "X"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_team_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -282,7 +283,7 @@ class TestUpdateTeam:
 
         response = await ws.owner.api.put(f"/teams/{team_id}", json={"name": "Mine now"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "team_not_found")
         assert await team_name(other, team_id) == "Theirs"
 
     async def test_renames_and_replaces_the_members(self, tenants: Tenants) -> None:
@@ -316,7 +317,7 @@ class TestUpdateTeam:
 
         response = await ws.owner.api.put(f"/teams/{team_id}", json={"manager_ids": [999999999]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"manager_ids"}
 
     async def test_an_overlong_name_is_422(self, tenants: Tenants) -> None:
@@ -325,7 +326,7 @@ class TestUpdateTeam:
 
         response = await ws.owner.api.put(f"/teams/{team_id}", json={"name": "x" * 201})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"name"}
 
 
@@ -336,7 +337,7 @@ class TestDeleteTeam:
 
         response = await tenants.http.delete(f"/api/v2/teams/{team_id}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_a_team_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -345,7 +346,7 @@ class TestDeleteTeam:
 
         response = await manager.api.delete(f"/teams/{team_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -354,7 +355,7 @@ class TestDeleteTeam:
 
         response = await read_only.delete(f"/teams/{team_id}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_a_team_of_another_workspace_is_404_and_kept(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -363,7 +364,7 @@ class TestDeleteTeam:
 
         response = await ws.owner.api.delete(f"/teams/{team_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "team_not_found")
         assert await team_name(other, team_id) == "Theirs"
 
     async def test_deletes_the_team_and_keeps_its_members(self, tenants: Tenants) -> None:
@@ -386,4 +387,4 @@ class TestDeleteTeam:
 
         response = await ws.owner.api.delete(f"/teams/{team_id}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "team_not_found")

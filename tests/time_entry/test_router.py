@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project, make_task, make_team
 from tests.time_entry.helpers import booked
@@ -132,7 +133,7 @@ class TestCreateTimeEntry:
 
         response = await b.add("2026-01-29", "17:00", "09:00")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "end_time" in response.json()["errors"]
 
     async def test_rejects_malformed_times_and_dates(self, tenants: Tenants) -> None:
@@ -140,7 +141,7 @@ class TestCreateTimeEntry:
 
         response = await b.add("2026-02-30", "9am", "25:00")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) >= {"date", "start_time", "end_time"}
 
     async def test_rejects_a_contract_of_another_member(self, tenants: Tenants) -> None:
@@ -150,7 +151,7 @@ class TestCreateTimeEntry:
 
         response = await b.add("2026-01-29", "09:00", "10:00", contract_id=other_contract)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "contract_id" in response.json()["errors"]
 
     async def test_rejects_a_task_of_another_project(self, tenants: Tenants) -> None:
@@ -160,7 +161,7 @@ class TestCreateTimeEntry:
 
         response = await b.add("2026-01-29", "09:00", "10:00", task_id=task)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "task_id" in response.json()["errors"]
 
     async def test_rejects_a_user_of_another_workspace(self, tenants: Tenants) -> None:
@@ -172,7 +173,7 @@ class TestCreateTimeEntry:
             json={"user_id": b.member.user_id, "date": "2026-01-29", "start_time": "09:00", "end_time": "10:00"},
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "user_id" in response.json()["errors"]
 
     async def test_huge_ids_are_422_not_500(self, tenants: Tenants) -> None:
@@ -180,12 +181,12 @@ class TestCreateTimeEntry:
 
         response = await b.add("2026-01-29", "09:00", "10:00", user_id=10**30, contract_id=-1)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-entries", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -195,7 +196,7 @@ class TestCreateTimeEntry:
             json={"user_id": b.member.user_id, "date": "2026-01-29", "start_time": "09:00", "end_time": "10:00"},
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -286,7 +287,7 @@ class TestListTimeEntries:
 
         response = await b.ws.owner.api.get("/time-entries")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"user_id", "date"}
 
     async def test_per_page_above_50_is_422(self, tenants: Tenants) -> None:
@@ -296,7 +297,7 @@ class TestListTimeEntries:
             "/time-entries", params={"user_id": b.member.user_id, "date": "2026-01-29", "per_page": 51}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "per_page" in response.json()["errors"]
 
     async def test_member_reads_their_own_day(self, tenants: Tenants) -> None:
@@ -314,7 +315,7 @@ class TestListTimeEntries:
 
         response = await other.api.get("/time-entries", params={"user_id": b.member.user_id, "date": "2026-01-29"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_team_manager_reads_a_managed_members_day(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -342,7 +343,7 @@ class TestListTimeEntries:
 
         response = await viewer.api.get("/time-entries", params={"user_id": b.member.user_id, "date": "2026-01-29"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_user_of_another_workspace_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -352,12 +353,12 @@ class TestListTimeEntries:
             "/time-entries", params={"user_id": b.member.user_id, "date": "2026-01-29"}
         )
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/time-entries")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestUpdateTimeEntry:
@@ -474,7 +475,7 @@ class TestUpdateTimeEntry:
             f"/time-entries/{created['id']}", json={"start_time": "12:30", "end_time": "13:30"}
         )
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "time_overlap")
         spans = [(e["start_time"][11:16], e["end_time"][11:16]) for e in await b.day("2026-01-29")]
         assert spans == [("09:00", "10:00"), ("12:00", "14:00")]
 
@@ -495,7 +496,7 @@ class TestUpdateTimeEntry:
 
         response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"project_id": other_project})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "project_id" in response.json()["errors"]
 
     async def test_end_before_start_is_422(self, tenants: Tenants) -> None:
@@ -504,7 +505,7 @@ class TestUpdateTimeEntry:
 
         response = await b.ws.owner.api.put(f"/time-entries/{created['id']}", json={"end_time": "08:00"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_entry_of_another_workspace_is_404_and_unchanged(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -513,7 +514,7 @@ class TestUpdateTimeEntry:
 
         response = await elsewhere.owner.api.put(f"/time-entries/{created['id']}", json={"start_time": "08:00"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_entry_not_found")
         [entry] = await b.day("2026-01-29")
         assert entry["start_time"][11:16] == "09:00"
 
@@ -523,12 +524,12 @@ class TestUpdateTimeEntry:
 
         response = await b.member.api.put(f"/time-entries/{created['id']}", json={"start_time": "08:00"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.put("/api/v2/time-entries/x", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestDeleteTimeEntry:
@@ -558,14 +559,14 @@ class TestDeleteTimeEntry:
 
         response = await b.ws.owner.api.delete("/time-entries/x", with_workspace=False)
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "workspace_id_required")
 
     async def test_unknown_id_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await b.ws.owner.api.delete("/time-entries/does-not-exist")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_entry_not_found")
 
     async def test_entry_of_another_workspace_is_404_and_kept(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -574,7 +575,7 @@ class TestDeleteTimeEntry:
 
         response = await elsewhere.owner.api.delete(f"/time-entries/{created['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_entry_not_found")
         assert len(await b.day("2026-01-29")) == 1
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
@@ -583,7 +584,7 @@ class TestDeleteTimeEntry:
 
         response = await b.member.api.delete(f"/time-entries/{created['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -591,7 +592,7 @@ class TestDeleteTimeEntry:
 
         response = await api.delete("/time-entries/x")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
 
 class TestOutOfCalendarDates:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.time_entry.helpers import Booked, booked
 from worktally.db.models import WebhookEvent, Workspace
@@ -110,7 +111,7 @@ class TestCreateTimeRequest:
 
         response = await request_time(b, api=b.ws.owner.api)
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "time_overlap")
 
     async def test_member_may_not_request_for_someone_else(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -118,14 +119,14 @@ class TestCreateTimeRequest:
 
         response = await request_time(b, api=other.api)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_end_before_start_is_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await request_time(b, start="2025-12-05T17:00:00Z", end="2025-12-05T09:00:00Z")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "end" in response.json()["errors"]
 
     async def test_more_than_a_day_is_422(self, tenants: Tenants) -> None:
@@ -133,14 +134,14 @@ class TestCreateTimeRequest:
 
         response = await request_time(b, start="2025-12-05T09:00:00Z", end="2025-12-07T09:00:00Z")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_bad_dates_are_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await request_time(b, start="yesterday", end="soon")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert {"start", "end"} <= set(response.json()["errors"])
 
     async def test_contract_of_another_workspace_is_422(self, tenants: Tenants) -> None:
@@ -149,7 +150,7 @@ class TestCreateTimeRequest:
 
         response = await request_time(b, contract_id=other.contract_id, task_id=None)
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "contract_id" in response.json()["errors"]
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
@@ -158,19 +159,19 @@ class TestCreateTimeRequest:
 
         response = await request_time(b, api=viewer.api)
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await request_time(b, api=await b.ws.token_for(b.member, frozenset({"read"})))
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-requests", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestListTimeRequests:
@@ -215,7 +216,7 @@ class TestListTimeRequests:
 
         response = await b.member.api.get("/time-requests")
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"date_from", "date_to"}
 
     async def test_date_to_before_date_from_is_422(self, tenants: Tenants) -> None:
@@ -223,14 +224,14 @@ class TestListTimeRequests:
 
         response = await b.member.api.get("/time-requests", params={"date_from": "2025-12-31", "date_to": "2025-12-01"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_bad_status_is_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await b.member.api.get("/time-requests", params={**RANGE, "status": "maybe"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -238,12 +239,12 @@ class TestListTimeRequests:
 
         response = await b.member.api.get("/time-requests", params={**RANGE, "workspace_id": elsewhere.id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/time-requests", params=RANGE)
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestGetTimeRequest:
@@ -263,7 +264,7 @@ class TestGetTimeRequest:
 
         response = await other.api.get(f"/time-requests/{created['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_request_not_found")
 
     async def test_another_workspaces_request_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -272,7 +273,7 @@ class TestGetTimeRequest:
 
         response = await elsewhere.owner.api.get(f"/time-requests/{created['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_request_not_found")
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -280,12 +281,12 @@ class TestGetTimeRequest:
 
         response = await viewer.api.get("/time-requests/x")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/time-requests/x")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestApproveTimeRequest:
@@ -335,7 +336,7 @@ class TestApproveTimeRequest:
 
         response = await b.ws.owner.api.post(f"/time-requests/{created['id']}/approve", json={})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "time_overlap")
         again = await b.ws.owner.api.get(f"/time-requests/{created['id']}")
         assert again.json()["data"]["status"] == "pending"
 
@@ -345,7 +346,7 @@ class TestApproveTimeRequest:
 
         response = await b.member.api.post(f"/time-requests/{created['id']}/approve", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_another_workspaces_request_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -354,7 +355,7 @@ class TestApproveTimeRequest:
 
         response = await elsewhere.owner.api.post(f"/time-requests/{created['id']}/approve", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_request_not_found")
         assert (await b.ws.owner.api.get(f"/time-requests/{created['id']}")).json()["data"]["status"] == "pending"
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
@@ -363,12 +364,12 @@ class TestApproveTimeRequest:
 
         response = await api.post("/time-requests/x/approve", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-requests/x/approve", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestRejectTimeRequest:
@@ -401,7 +402,7 @@ class TestRejectTimeRequest:
 
         response = await b.ws.owner.api.post(f"/time-requests/{created['id']}/reject", json={})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "comment" in response.json()["errors"]
 
     async def test_comment_over_1000_characters_is_422(self, tenants: Tenants) -> None:
@@ -410,7 +411,7 @@ class TestRejectTimeRequest:
 
         response = await b.ws.owner.api.post(f"/time-requests/{created['id']}/reject", json={"comment": "x" * 1001})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_rejecting_an_approved_request_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -418,7 +419,7 @@ class TestRejectTimeRequest:
 
         response = await b.ws.owner.api.post(f"/time-requests/{created['id']}/reject", json={"comment": "no"})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "time_request_not_pending")
 
     async def test_member_may_not_reject(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -426,7 +427,7 @@ class TestRejectTimeRequest:
 
         response = await b.member.api.post(f"/time-requests/{created['id']}/reject", json={"comment": "no"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -434,7 +435,7 @@ class TestRejectTimeRequest:
 
         response = await api.post("/time-requests/x/reject", json={"comment": "no"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_request_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -443,9 +444,9 @@ class TestRejectTimeRequest:
 
         response = await elsewhere.owner.api.post(f"/time-requests/{created['id']}/reject", json={"comment": "no"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "time_request_not_found")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-requests/x/reject", json={"comment": "no"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.time_entry.helpers import Booked, booked
 
@@ -73,8 +74,8 @@ class TestApprovalPaths:
 
         assert edit.status_code == 409
         assert edit.json()["error"] == "timesheet_approved"
-        assert delete.status_code == 409
-        assert add.status_code == 409
+        assert_error_code(delete, 409, "timesheet_approved")
+        assert_error_code(add, 409, "timesheet_approved")
         assert await b.day("2025-12-05") == [entry]
 
     async def test_approving_a_request_inside_an_approved_timesheet_is_409(self, tenants: Tenants) -> None:

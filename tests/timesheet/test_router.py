@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
 from tests.time_entry.helpers import Booked, booked
@@ -176,7 +177,7 @@ class TestListTimesheets:
             "/timesheets", params={"status": "nope", "order_by": "sideways", "date_from": "x"}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert {"status", "order_by", "date_from"} <= set(response.json()["errors"])
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
@@ -185,12 +186,12 @@ class TestListTimesheets:
 
         response = await viewer.api.get("/timesheets")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/timesheets")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestSubmitTimesheet:
@@ -216,7 +217,7 @@ class TestSubmitTimesheet:
 
         response = await b.member.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "timesheet_invalid_state")
 
     async def test_member_may_not_submit_another_members(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -226,7 +227,7 @@ class TestSubmitTimesheet:
 
         response = await other.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "timesheet_not_found")
 
     async def test_owner_submits_for_a_member(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -247,7 +248,7 @@ class TestSubmitTimesheet:
 
         response = await elsewhere.owner.api.put(f"/timesheets/{sheet['id']}/submit", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "timesheet_not_found")
         assert (await timesheet(b))["status"] == "pending"
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
@@ -256,12 +257,12 @@ class TestSubmitTimesheet:
 
         response = await api.put("/timesheets/x/submit", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.put("/api/v2/timesheets/x/submit", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestUnsubmitTimesheet:
@@ -284,7 +285,7 @@ class TestUnsubmitTimesheet:
 
         response = await b.member.api.put(f"/timesheets/{sheet['id']}/unsubmit", json={})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "timesheet_invalid_state")
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -292,7 +293,7 @@ class TestUnsubmitTimesheet:
 
         response = await viewer.api.put("/timesheets/x/unsubmit", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_another_workspaces_timesheet_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -302,7 +303,7 @@ class TestUnsubmitTimesheet:
 
         response = await elsewhere.owner.api.put(f"/timesheets/{sheet['id']}/unsubmit", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "timesheet_not_found")
         assert (await timesheet(b))["status"] == "submitted"
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
@@ -311,12 +312,12 @@ class TestUnsubmitTimesheet:
 
         response = await api.put("/timesheets/x/unsubmit", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.put("/api/v2/timesheets/x/unsubmit", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestApproveTimesheet:
@@ -352,14 +353,14 @@ class TestApproveTimesheet:
 
         response = await b.member.api.put(f"/timesheets/{sheet['id']}/approve", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_unknown_id_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await b.ws.owner.api.put("/timesheets/nope/approve", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "timesheet_not_found")
 
     async def test_another_workspaces_timesheet_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -369,7 +370,7 @@ class TestApproveTimesheet:
 
         response = await elsewhere.owner.api.put(f"/timesheets/{sheet['id']}/approve", json={})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "timesheet_not_found")
         assert (await timesheet(b))["status"] == "submitted"
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
@@ -378,12 +379,12 @@ class TestApproveTimesheet:
 
         response = await api.put("/timesheets/x/approve", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.put("/api/v2/timesheets/x/approve", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
 
 class TestRejectTimesheet:
@@ -408,7 +409,7 @@ class TestRejectTimesheet:
 
         response = await b.ws.owner.api.put("/timesheets/x/reject", json={})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "reason" in response.json()["errors"]
 
     async def test_a_rejected_timesheet_can_be_resubmitted(self, tenants: Tenants) -> None:
@@ -427,7 +428,7 @@ class TestRejectTimesheet:
 
         response = await b.member.api.put("/timesheets/x/reject", json={"reason": "no"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_a_pending_timesheet_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -436,7 +437,7 @@ class TestRejectTimesheet:
 
         response = await b.ws.owner.api.put(f"/timesheets/{sheet['id']}/reject", json={"reason": "no"})
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "timesheet_invalid_state")
 
     async def test_another_workspaces_timesheet_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -446,7 +447,7 @@ class TestRejectTimesheet:
 
         response = await elsewhere.owner.api.put(f"/timesheets/{sheet['id']}/reject", json={"reason": "no"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "timesheet_not_found")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -454,9 +455,9 @@ class TestRejectTimesheet:
 
         response = await api.put("/timesheets/x/reject", json={"reason": "no"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.put("/api/v2/timesheets/x/reject", json={"reason": "no"})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project, make_task
 from tests.time_entry.helpers import booked
@@ -74,7 +75,7 @@ class TestStartTracking:
 
         response = await other.api.post("/time-tracking/start", json={"user_id": b.member.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_paused_contract_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants, contract_status="paused")
@@ -91,7 +92,7 @@ class TestStartTracking:
 
         response = await b.member.api.post("/time-tracking/start", json={"contract_id": theirs})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "contract_id" in response.json()["errors"]
 
     async def test_task_of_another_project_is_422(self, tenants: Tenants) -> None:
@@ -100,7 +101,7 @@ class TestStartTracking:
 
         response = await b.member.api.post("/time-tracking/start", json={"contract_id": b.contract_id, "task_id": task})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "task_id" in response.json()["errors"]
 
     async def test_task_without_contract_is_422(self, tenants: Tenants) -> None:
@@ -108,14 +109,14 @@ class TestStartTracking:
 
         response = await b.member.api.post("/time-tracking/start", json={"task_id": b.task_id})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_wrong_types_are_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await b.member.api.post("/time-tracking/start", json={"contract_id": "abc"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -123,7 +124,7 @@ class TestStartTracking:
 
         response = await viewer.api.post("/time-tracking/start", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -131,7 +132,7 @@ class TestStartTracking:
 
         response = await api.post("/time-tracking/start", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -139,12 +140,12 @@ class TestStartTracking:
 
         response = await b.member.api.post("/time-tracking/start", params={"workspace_id": elsewhere.id}, json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-tracking/start", json={})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_records_tracker_started(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -218,7 +219,7 @@ class TestStopTracking:
         assert response.status_code == 200
         assert response.json()["data"]["saved_minutes"] == 0
         again = await b.member.api.post("/time-tracking/stop", json={})
-        assert again.status_code == 409
+        assert_error_code(again, 409, "tracker_not_running")
 
     async def test_nothing_running_is_409(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -244,7 +245,7 @@ class TestStopTracking:
 
         response = await other.api.post("/time-tracking/stop", json={"user_id": b.member.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_unknown_user_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -252,7 +253,7 @@ class TestStopTracking:
 
         response = await elsewhere.owner.api.post("/time-tracking/stop", json={"user_id": b.member.user_id})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -260,12 +261,12 @@ class TestStopTracking:
 
         response = await api.post("/time-tracking/stop", json={})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.post("/api/v2/time-tracking/stop")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_records_tracker_stopped(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -330,7 +331,7 @@ class TestCurrentTrackerData:
 
         response = await other.api.get("/time-tracking/current-data", params={"user_id": b.member.user_id})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_user_of_another_workspace_is_404(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -338,14 +339,14 @@ class TestCurrentTrackerData:
 
         response = await elsewhere.owner.api.get("/time-tracking/current-data", params={"user_id": b.member.user_id})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "member_not_found")
 
     async def test_bad_user_id_is_422(self, tenants: Tenants) -> None:
         b = await booked(tenants)
 
         response = await b.ws.owner.api.get("/time-tracking/current-data", params={"user_id": "abc"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -353,9 +354,9 @@ class TestCurrentTrackerData:
 
         response = await viewer.api.get("/time-tracking/current-data")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_anonymous_is_401(self, tenants: Tenants) -> None:
         response = await tenants.http.get("/api/v2/time-tracking/current-data")
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.webhook.helpers import create_webhook, delivery_ids, emit
 from worktally.core.clock import utc_now
@@ -25,7 +26,7 @@ class TestListWebhooks:
 
         response = await tenants.http.get("/api/v2/webhooks", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -33,7 +34,7 @@ class TestListWebhooks:
 
         response = await member.api.get("/webhooks")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_project_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -41,7 +42,7 @@ class TestListWebhooks:
 
         response = await manager.api.get("/webhooks")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -49,14 +50,14 @@ class TestListWebhooks:
 
         response = await api.get("/webhooks")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_missing_workspace_id_is_400(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get("/webhooks", with_workspace=False)
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "workspace_id_required")
 
     async def test_lists_only_this_workspaces_webhooks(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -85,7 +86,7 @@ class TestListWebhooks:
 
         response = await ws.owner.api.get("/webhooks", params={"per_page": 0})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "per_page" in response.json()["errors"]
 
     async def test_deleted_webhooks_are_not_listed(self, tenants: Tenants) -> None:
@@ -106,7 +107,7 @@ class TestCreateWebhook:
             "/api/v2/webhooks", json={"workspace_id": ws.id, "url": "https://a.example/h", "events": ["task.created"]}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_team_manager_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -114,7 +115,7 @@ class TestCreateWebhook:
 
         response = await manager.api.post("/webhooks", json={"url": "https://a.example/h", "events": ["task.created"]})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -122,7 +123,7 @@ class TestCreateWebhook:
 
         response = await api.post("/webhooks", json={"url": "https://a.example/h", "events": ["task.created"]})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get("/webhooks")).json()["data"] == []
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
@@ -135,7 +136,7 @@ class TestCreateWebhook:
             with_workspace=False,
         )
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "not_a_member")
         assert (await other.owner.api.get("/webhooks")).json()["data"] == []
 
     async def test_creates_with_a_standard_webhooks_secret(self, tenants: Tenants) -> None:
@@ -188,7 +189,7 @@ class TestCreateWebhook:
             "/webhooks", json={"url": "https://a.example/h", "events": ["project.created", "project.exploded"]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "project.exploded" in response.json()["errors"]["events"][0]
 
     async def test_the_test_event_cannot_be_subscribed(self, tenants: Tenants) -> None:
@@ -196,7 +197,7 @@ class TestCreateWebhook:
 
         response = await ws.owner.api.post("/webhooks", json={"url": "https://a.example/h", "events": ["webhook.test"]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "events" in response.json()["errors"]
 
     async def test_empty_events_is_422(self, tenants: Tenants) -> None:
@@ -204,7 +205,7 @@ class TestCreateWebhook:
 
         response = await ws.owner.api.post("/webhooks", json={"url": "https://a.example/h", "events": []})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "events" in response.json()["errors"]
 
     async def test_missing_fields_are_422_per_field(self, tenants: Tenants) -> None:
@@ -212,7 +213,7 @@ class TestCreateWebhook:
 
         response = await ws.owner.api.post("/webhooks", json={})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"url", "events"}
 
     async def test_wrong_types_are_422(self, tenants: Tenants) -> None:
@@ -220,7 +221,7 @@ class TestCreateWebhook:
 
         response = await ws.owner.api.post("/webhooks", json={"url": 5, "events": "project.created"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert set(response.json()["errors"]) == {"url", "events"}
 
     async def test_non_http_scheme_is_422(self, tenants: Tenants) -> None:
@@ -228,7 +229,7 @@ class TestCreateWebhook:
 
         response = await ws.owner.api.post("/webhooks", json={"url": "ftp://a.example/h", "events": ["task.created"]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "url" in response.json()["errors"]
 
     async def test_url_without_host_is_422(self, tenants: Tenants) -> None:
@@ -236,7 +237,7 @@ class TestCreateWebhook:
 
         response = await ws.owner.api.post("/webhooks", json={"url": "https:///path", "events": ["task.created"]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "url" in response.json()["errors"]
 
     async def test_url_with_credentials_is_422(self, tenants: Tenants) -> None:
@@ -246,7 +247,7 @@ class TestCreateWebhook:
             "/webhooks", json={"url": "https://user:secret@a.example/h", "events": ["task.created"]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "credentials" in response.json()["errors"]["url"][0]
 
     async def test_garbage_urls_are_422_not_500(self, tenants: Tenants) -> None:
@@ -278,7 +279,7 @@ class TestCreateWebhook:
             "/webhooks", content=b"{not json", headers={"content-type": "application/json"}
         )
 
-        assert response.status_code == 400
+        assert_error_code(response, 400, "invalid_json")
 
 
 class TestGetWebhook:
@@ -288,7 +289,7 @@ class TestGetWebhook:
 
         response = await tenants.http.get(f"/api/v2/webhooks/{created['id']}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -297,7 +298,7 @@ class TestGetWebhook:
 
         response = await member.api.get(f"/webhooks/{created['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -306,7 +307,7 @@ class TestGetWebhook:
 
         response = await api.get(f"/webhooks/{created['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_webhook_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -315,14 +316,14 @@ class TestGetWebhook:
 
         response = await ws.owner.api.get(f"/webhooks/{theirs['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
 
     async def test_unknown_id_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
 
         response = await ws.owner.api.get("/webhooks/" + "x" * 300)
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
 
     async def test_returns_the_webhook_with_its_token(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -344,7 +345,7 @@ class TestUpdateWebhook:
             f"/api/v2/webhooks/{created['id']}", json={"workspace_id": ws.id, "url": "https://b.example/h"}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -353,7 +354,7 @@ class TestUpdateWebhook:
 
         response = await viewer.api.put(f"/webhooks/{created['id']}", json={"url": "https://b.example/h"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -362,7 +363,7 @@ class TestUpdateWebhook:
 
         response = await api.put(f"/webhooks/{created['id']}", json={"url": "https://b.example/h"})
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/webhooks/{created['id']}")).json()["data"]["url"] == created["url"]
 
     async def test_another_workspaces_webhook_is_404_and_unchanged(self, tenants: Tenants) -> None:
@@ -372,7 +373,7 @@ class TestUpdateWebhook:
 
         response = await ws.owner.api.put(f"/webhooks/{theirs['id']}", json={"url": "https://evil.example/h"})
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
         assert (await other.owner.api.get(f"/webhooks/{theirs['id']}")).json()["data"] == theirs
 
     async def test_url_is_required(self, tenants: Tenants) -> None:
@@ -381,7 +382,7 @@ class TestUpdateWebhook:
 
         response = await ws.owner.api.put(f"/webhooks/{created['id']}", json={"events": ["task.created"]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "url" in response.json()["errors"]
 
     async def test_unknown_event_is_422_and_unchanged(self, tenants: Tenants) -> None:
@@ -392,7 +393,7 @@ class TestUpdateWebhook:
             f"/webhooks/{created['id']}", json={"url": "https://b.example/h", "events": ["nope"]}
         )
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "events" in response.json()["errors"]
         assert (await ws.owner.api.get(f"/webhooks/{created['id']}")).json()["data"] == created
 
@@ -446,7 +447,7 @@ class TestDeleteWebhook:
 
         response = await tenants.http.delete(f"/api/v2/webhooks/{created['id']}", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -455,7 +456,7 @@ class TestDeleteWebhook:
 
         response = await member.api.delete(f"/webhooks/{created['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -464,7 +465,7 @@ class TestDeleteWebhook:
 
         response = await api.delete(f"/webhooks/{created['id']}")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert (await ws.owner.api.get(f"/webhooks/{created['id']}")).status_code == 200
 
     async def test_another_workspaces_webhook_is_404_and_kept(self, tenants: Tenants) -> None:
@@ -474,7 +475,7 @@ class TestDeleteWebhook:
 
         response = await ws.owner.api.delete(f"/webhooks/{theirs['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
         assert (await other.owner.api.get(f"/webhooks/{theirs['id']}")).status_code == 200
 
     async def test_deletes_softly(self, tenants: Tenants) -> None:
@@ -485,7 +486,7 @@ class TestDeleteWebhook:
 
         assert response.status_code == 200
         assert response.json()["message"] == "Webhook deleted successfully"
-        assert (await ws.owner.api.get(f"/webhooks/{created['id']}")).status_code == 404
+        assert_error_code(await ws.owner.api.get(f"/webhooks/{created['id']}"), 404, "webhook_not_found")
         async with tenants.sessionmaker() as session:
             row = (await session.execute(select(Webhook).where(Webhook.id == created["id"]))).scalar_one()
         assert row.deleted_at is not None
@@ -497,7 +498,7 @@ class TestDeleteWebhook:
 
         response = await ws.owner.api.delete(f"/webhooks/{created['id']}")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
 
     async def test_pending_deliveries_are_given_up_and_no_new_ones_made(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -544,7 +545,7 @@ class TestListDeliveries:
             f"/api/v2/webhooks/{created['id']}/deliveries", params={"workspace_id": ws.id}
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -553,7 +554,7 @@ class TestListDeliveries:
 
         response = await member.api.get(f"/webhooks/{created['id']}/deliveries")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_token_without_read_scope_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -562,7 +563,7 @@ class TestListDeliveries:
 
         response = await api.get(f"/webhooks/{created['id']}/deliveries")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
 
     async def test_another_workspaces_webhook_is_404(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -572,7 +573,7 @@ class TestListDeliveries:
 
         response = await ws.owner.api.get(f"/webhooks/{theirs['id']}/deliveries")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
 
     async def test_unknown_status_filter_is_422(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -580,7 +581,7 @@ class TestListDeliveries:
 
         response = await ws.owner.api.get(f"/webhooks/{created['id']}/deliveries", params={"status": "lost"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "status" in response.json()["errors"]
 
     async def test_lists_newest_first_with_attempt_log(self, tenants: Tenants) -> None:
@@ -657,7 +658,7 @@ class TestRetryDelivery:
             params={"workspace_id": ws.id},  # type: ignore[attr-defined]
         )
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_regular_user_is_403(self, tenants: Tenants) -> None:
         ws, created, delivery = await self._failed_delivery(tenants)
@@ -665,7 +666,7 @@ class TestRetryDelivery:
 
         response = await member.api.post(f"/webhooks/{created['id']}/deliveries/{delivery}/retry")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "role_forbidden")
 
     async def test_read_only_token_is_403_and_unchanged(self, tenants: Tenants) -> None:
         ws, created, delivery = await self._failed_delivery(tenants)
@@ -673,7 +674,7 @@ class TestRetryDelivery:
 
         response = await api.post(f"/webhooks/{created['id']}/deliveries/{delivery}/retry")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         listed = await ws.owner.api.get(f"/webhooks/{created['id']}/deliveries")  # type: ignore[attr-defined]
         assert listed.json()["data"][0]["status"] == "failed"
 
@@ -685,8 +686,8 @@ class TestRetryDelivery:
         via_their_webhook = await ws.owner.api.post(f"/webhooks/{theirs['id']}/deliveries/{delivery}/retry")
         via_my_webhook = await ws.owner.api.post(f"/webhooks/{mine['id']}/deliveries/{delivery}/retry")
 
-        assert via_their_webhook.status_code == 404
-        assert via_my_webhook.status_code == 404
+        assert_error_code(via_their_webhook, 404, "webhook_not_found")
+        assert_error_code(via_my_webhook, 404, "delivery_not_found")
         listed = await other.owner.api.get(f"/webhooks/{theirs['id']}/deliveries")  # type: ignore[attr-defined]
         assert listed.json()["data"][0]["status"] == "failed"
 
@@ -695,7 +696,7 @@ class TestRetryDelivery:
 
         response = await ws.owner.api.post(f"/webhooks/{created['id']}/deliveries/nope/retry")  # type: ignore[attr-defined]
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "delivery_not_found")
 
     async def test_schedules_a_failed_delivery_again_now(self, tenants: Tenants) -> None:
         ws, created, delivery = await self._failed_delivery(tenants)
@@ -747,7 +748,7 @@ class TestTestWebhook:
 
         response = await tenants.http.post(f"/api/v2/webhooks/{created['id']}/test", params={"workspace_id": ws.id})
 
-        assert response.status_code == 401
+        assert_error_code(response, 401, "unauthenticated")
 
     async def test_executive_manager_may_but_regular_user_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -758,7 +759,7 @@ class TestTestWebhook:
         denied = await member.api.post(f"/webhooks/{created['id']}/test")
         allowed = await executive.api.post(f"/webhooks/{created['id']}/test")
 
-        assert denied.status_code == 403
+        assert_error_code(denied, 403, "role_forbidden")
         assert allowed.status_code == 201
 
     async def test_read_only_token_is_403(self, tenants: Tenants) -> None:
@@ -768,7 +769,7 @@ class TestTestWebhook:
 
         response = await api.post(f"/webhooks/{created['id']}/test")
 
-        assert response.status_code == 403
+        assert_error_code(response, 403, "insufficient_scope")
         assert await delivery_ids(ws, created["id"]) == []
 
     async def test_another_workspaces_webhook_is_404(self, tenants: Tenants) -> None:
@@ -778,7 +779,7 @@ class TestTestWebhook:
 
         response = await ws.owner.api.post(f"/webhooks/{theirs['id']}/test")
 
-        assert response.status_code == 404
+        assert_error_code(response, 404, "webhook_not_found")
         assert await delivery_ids(other, theirs["id"]) == []
 
     async def test_queues_a_test_event_for_this_webhook_only(self, tenants: Tenants) -> None:
@@ -802,4 +803,4 @@ class TestTestWebhook:
 
         response = await ws.owner.api.post(f"/webhooks/{created['id']}/test")
 
-        assert response.status_code == 409
+        assert_error_code(response, 409, "webhook_paused")

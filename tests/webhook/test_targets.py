@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import make_settings
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from worktally.main import create_app
 from worktally.webhook.targets import TargetRefused, check_when_saving, is_public, parse_url
@@ -104,7 +105,7 @@ class TestPrivateTargetsOverTheApi:
 
         response = await ws.owner.api.post("/webhooks", json={"url": url, "events": ["task.created"]})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert "private" in response.json()["errors"]["url"][0]
 
     async def test_update_refuses_private_targets_and_keeps_the_url(self, strict_tenants: Tenants) -> None:
@@ -116,7 +117,7 @@ class TestPrivateTargetsOverTheApi:
 
         response = await ws.owner.api.put(f"/webhooks/{webhook_id}", json={"url": "http://192.168.0.10/h"})
 
-        assert response.status_code == 422
+        assert_error_code(response, 422, "validation_failed")
         assert (await ws.owner.api.get(f"/webhooks/{webhook_id}")).json()["data"]["url"] == "https://93.184.216.34/h"
 
     async def test_create_accepts_a_public_address(self, strict_tenants: Tenants) -> None:

@@ -1,0 +1,25 @@
+"""One way for a test to say which error it expects: the status and the envelope's stable ``error`` code.
+
+A 403 for a missing scope must not pass a test meant for a role, nor a router's 404 a test meant for another
+workspace's id: every 4xx assertion names its code (issue #13).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+def assert_error_code(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """``response`` is ``status`` with ``error == code``; returns its body.
+
+    Under ``/api/v2`` the body is the envelope (``success: false``); the OAuth2 endpoints answer RFC 6749's
+    ``{"error": ...}``.
+    """
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    if response.request.url.path.startswith("/api/v2"):
+        assert body.get("success") is False, response.text
+    assert body.get("error") == code, f"expected error {code!r}, got {body.get('error')!r}: {response.text}"
+    return body
