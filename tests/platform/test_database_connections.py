@@ -9,11 +9,14 @@ through its own. This test closes every connection of the app from the server's 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from tests.conftest import create_postgres_database, drop_postgres_database, make_settings, need_service
@@ -23,7 +26,7 @@ from worktally.main import create_app
 
 
 @pytest.fixture
-async def postgres_tenants() -> AsyncIterator[tuple[Tenants, str]]:
+async def postgres_tenants() -> AsyncIterator[tuple[Tenants, str, FastAPI]]:
     server = need_service("WORKTALLY_TEST_POSTGRES_URL", "PostgreSQL")
     url, name = create_postgres_database(server, prefix="wt_conn")
     try:
@@ -32,7 +35,7 @@ async def postgres_tenants() -> AsyncIterator[tuple[Tenants, str]]:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-                yield Tenants(app.state.sessionmaker, client), url
+                yield Tenants(app.state.sessionmaker, client), url, app
     finally:
         drop_postgres_database(server, name)
 
@@ -48,8 +51,33 @@ def _terminate_connections(url: str) -> int:
     return len(rows)
 
 
-async def test_requests_after_the_server_closed_every_connection(postgres_tenants: tuple[Tenants, str]) -> None:
-    tenants, url = postgres_tenants
+def _watch_checkins(app: FastAPI) -> list[Any]:
+    """The driver connections returned to either pool from now on: the read pool's idle ones and SQLAlchemy's."""
+    seen: list[Any] = []
+
+    def checked_in(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:
+            seen.append(dbapi_connection.driver_connection)
+
+    event.listen(app.state.engine.sync_engine, "checkin", checked_in)
+    return seen
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the event loop run until ``condition`` holds (it reads the sockets' EOF), at most 10 s.
+
+    The drivers notice a closed socket on their own; there is no event to await but the condition itself.
+    """
+    async with asyncio.timeout(10):
+        while not condition():  # noqa: ASYNC110 - no event exists for a peer's EOF
+            await asyncio.sleep(0.01)
+
+
+async def test_requests_after_the_server_closed_every_connection(
+    postgres_tenants: tuple[Tenants, str, FastAPI],
+) -> None:
+    tenants, url, app = postgres_tenants
+    session_connections = _watch_checkins(app)
     ws = await tenants.workspace()
     created = await ws.owner.api.post("/projects", json={"name": "Before"})
     assert created.status_code == 201, created.text
@@ -58,8 +86,10 @@ async def test_requests_after_the_server_closed_every_connection(postgres_tenant
     for _ in range(3):
         assert (await ws.owner.api.get(f"/projects/{project_id}")).status_code == 200
 
+    idle = [*app.state.read_pool._idle, *session_connections]
+    assert app.state.read_pool._idle and session_connections, "both pools hold connections"
     assert _terminate_connections(url) >= 1
-    await asyncio.sleep(0.2)  # let the event loop read the connections' EOF
+    await until(lambda: all(connection.is_closed() for connection in idle))  # the drivers saw the EOF
 
     read = await ws.owner.api.get(f"/projects/{project_id}")
     assert read.status_code == 200, read.text

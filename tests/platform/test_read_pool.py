@@ -28,18 +28,27 @@ async def _backend_pids(pool: ReadPool, count: int) -> set[int]:
     return pids
 
 
+async def queued(pool: ReadPool) -> None:
+    """One turn of the event loop: the new acquire task runs to its first await, the pool's queue of waiters."""
+    await asyncio.sleep(0)
+    assert len(pool._waiters) == 1
+
+
 async def test_never_opens_more_than_its_size_and_reuses_connections(pool: ReadPool) -> None:
     in_use = 0
     most = 0
+    full = asyncio.Event()  # the first three hold their connections until all three are taken
 
     async def read() -> None:
         nonlocal in_use, most
         connection = await pool.acquire()
         in_use += 1
         most = max(most, in_use)
+        if in_use == 3:
+            full.set()
         try:
             assert await connection.fetchval("SELECT 1") == 1
-            await asyncio.sleep(0.01)
+            await asyncio.wait_for(full.wait(), 10)
         finally:
             in_use -= 1
             pool.release(connection)
@@ -67,7 +76,7 @@ async def test_a_closed_connection_is_replaced(pool: ReadPool) -> None:
 async def test_a_waiter_gets_a_new_connection_when_the_released_one_was_closed(pool: ReadPool) -> None:
     held = [await pool.acquire() for _ in range(3)]
     waiting = asyncio.ensure_future(pool.acquire())
-    await asyncio.sleep(0.01)
+    await queued(pool)
     assert not waiting.done()
 
     held[0].terminate()
@@ -82,7 +91,7 @@ async def test_a_waiter_gets_a_new_connection_when_the_released_one_was_closed(p
 async def test_a_cancelled_waiter_loses_no_connection(pool: ReadPool) -> None:
     held = [await pool.acquire() for _ in range(3)]
     waiting = asyncio.ensure_future(pool.acquire())
-    await asyncio.sleep(0.01)
+    await queued(pool)
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
