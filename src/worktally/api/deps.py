@@ -19,17 +19,19 @@ from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
 from worktally.auth.tokens import MEMBERSHIP_COLUMNS, Caller, identify
 from worktally.config import Settings
+from worktally.core.clock import utc_now
 from worktally.core.errors import BadRequestError, ForbiddenError, UnauthenticatedError
 from worktally.core.logs import LOG_USER_ID, LOG_WORKSPACE_ID
 from worktally.db.models import Membership, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb
 from worktally.idempotency import flow as idempotency
+from worktally.idempotency.repository import ANSWER_COLUMNS, ANSWER_TABLE, answer_join
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 _DB_KEY = "worktally.db"  # the request's RequestDb, in the ASGI scope
-ON_PRINCIPAL = "worktally.on_principal"  # called by require() with the principal (the idempotency claim, D18)
+KEYED_WRITE = "worktally.keyed_write"  # the request's idempotency.KeyedWrite (D18): require() claims the key
 
 
 class TransactionalRoute(APIRoute):
@@ -46,7 +48,7 @@ class TransactionalRoute(APIRoute):
             keyed = None
             if idempotency.HEADER in request.headers:  # D18: nothing to do, and no cost, without the header
                 keyed = await idempotency.begin(request, request_db, settings_of(request).idempotency_ttl_hours)
-                request.scope[ON_PRINCIPAL] = keyed.claim if keyed is not None else None
+                request.scope[KEYED_WRITE] = keyed
             try:
                 response = await handler(request)
                 if keyed is not None:
@@ -57,6 +59,10 @@ class TransactionalRoute(APIRoute):
                     await db.finish(commit=False)
                 if keyed is not None and isinstance(error, idempotency.Replay):
                     return await keyed.replayed(error, request.app.state.sessionmaker)
+                if keyed is not None and idempotency.is_refusal(error):
+                    replayed = await keyed.after_refusal(request.app.state.sessionmaker)
+                    if replayed is not None:
+                        return replayed
                 raise
             db = request.scope.pop(_DB_KEY, None)
             if db is not None:
@@ -133,7 +139,17 @@ async def authenticate(request: Request) -> Caller:
     """The bearer token's caller; counts the request against the caller's limit (D7, D8)."""
     limiter = rate_limiter(request)
     token = bearer_token(request)
-    caller = await identify(request_db(request), token, _workspace_hint(request)) if token else None
+    keyed: idempotency.KeyedWrite | None = request.scope.get(KEYED_WRITE)
+    caller = (
+        await identify(
+            request_db(request),
+            token,
+            _workspace_hint(request),
+            idempotency_key=keyed.key if keyed is not None else None,
+        )
+        if token
+        else None
+    )
     if caller is None:
         remember(request.scope.setdefault("state", {}), await limiter.hit_address(client_address(request)))
         raise UnauthenticatedError(headers={"WWW-Authenticate": "Bearer"})
@@ -233,23 +249,50 @@ async def workspace_id_from_request(request: Request) -> int:
     return resolved
 
 
-_MEMBERSHIP = PreparedRead(
-    select(*MEMBERSHIP_COLUMNS)
-    .join(Workspace, Workspace.id == Membership.workspace_id)
-    .where(
-        Membership.workspace_id == bindparam("workspace_id"),
-        Membership.user_id == bindparam("user_id"),
-        Membership.status == "active",
-        Workspace.status == "active",
+def _membership_statement(*, keyed: bool) -> PreparedRead:
+    statement = select(*MEMBERSHIP_COLUMNS, *(ANSWER_COLUMNS if keyed else ())).join(
+        Workspace, Workspace.id == Membership.workspace_id
     )
-)
+    if keyed:  # D18: the answer stored for the write's key comes along (parameters idem_caller, idem_key)
+        statement = statement.outerjoin(ANSWER_TABLE, answer_join(bindparam("idem_caller")))
+    return PreparedRead(
+        statement.where(
+            Membership.workspace_id == bindparam("workspace_id"),
+            Membership.user_id == bindparam("user_id"),
+            Membership.status == "active",
+            Workspace.status == "active",
+        )
+    )
 
 
-async def load_principal(db: RequestDb, caller: Caller, workspace_id: int) -> Principal:
-    """The caller as a member of ``workspace_id``; 403 if they are not an active member of an active workspace."""
+_MEMBERSHIP = _membership_statement(keyed=False)
+_MEMBERSHIP_KEYED = _membership_statement(keyed=True)
+
+
+async def load_principal(
+    db: RequestDb, caller: Caller, workspace_id: int, keyed: idempotency.KeyedWrite | None = None
+) -> Principal:
+    """The caller as a member of ``workspace_id``; 403 if they are not an active member of an active workspace.
+
+    For a keyed write (D18) the statement that reads the membership also reads the key's stored answer, and
+    hands it to ``keyed``.
+    """
     identity = caller.identity
     if caller.workspace_id == workspace_id:
         row = caller.membership  # read with the token
+        if keyed is not None and caller.key_read:
+            keyed.prefetched(workspace_id, caller.key_answer)
+    elif keyed is not None:
+        row = await _MEMBERSHIP_KEYED.first(
+            db,
+            workspace_id=workspace_id,
+            user_id=identity.user_id,
+            idem_caller=idempotency.caller_of(identity),
+            idem_key=keyed.key,
+            now=utc_now(),
+        )
+        if row is not None:
+            keyed.prefetched(workspace_id, idempotency.answer_of(row))
     else:
         row = await _MEMBERSHIP.first(db, workspace_id=workspace_id, user_id=identity.user_id)
     if row is None:
@@ -275,12 +318,12 @@ def require(*permissions: Permission) -> Any:
         workspace_id = await workspace_id_from_request(request)
         request.scope["state"][LOG_WORKSPACE_ID] = workspace_id
         check_scope(caller.identity, request.method)
-        principal = await load_principal(request_db(request), caller, workspace_id)
+        keyed: idempotency.KeyedWrite | None = request.scope.get(KEYED_WRITE)
+        principal = await load_principal(request_db(request), caller, workspace_id, keyed)
         if permissions and not principal.can_any(permissions):
             raise ForbiddenError("Your role does not allow this action.", code="role_forbidden")
-        on_principal = request.scope.get(ON_PRINCIPAL)
-        if on_principal is not None:
-            await on_principal(principal)
+        if keyed is not None:
+            await keyed.claim(principal)
         return principal
 
     dependency.reads_workspace_id = True  # type: ignore[attr-defined]  # api/openapi.py documents the parameter

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import String, and_, bindparam, case, cast, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.principal import Identity
@@ -14,6 +14,7 @@ from worktally.core.clock import utc_now
 from worktally.core.secrets import hash_token, new_token
 from worktally.db.models import Membership, OAuthToken, PersonalAccessToken, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb, Row
+from worktally.idempotency.repository import ANSWER_COLUMNS, ANSWER_TABLE, StoredAnswer, answer_join, answer_of
 
 PAT_PREFIX = "wtp_"
 # The token family of a client_credentials issue (auth/oauth2/server.py): such a token is the app, not a user.
@@ -92,6 +93,9 @@ class Caller:
     identity: Identity
     workspace_id: int | None
     membership: Row | None
+    # With an Idempotency-Key (D18): the answer stored for it in ``workspace_id``, read by the same statement.
+    key_answer: StoredAnswer | None = None
+    key_read: bool = False
 
 
 # What a Principal needs of a membership and its workspace (api/deps.py: load_principal builds it).
@@ -104,14 +108,20 @@ MEMBERSHIP_COLUMNS = (
 )
 
 
-def _identify_statement(token: type[PersonalAccessToken] | type[OAuthToken], *columns: Any, where: Any) -> PreparedRead:
-    """Token and membership in one round trip (the membership row is all NULL when there is none)."""
-    return PreparedRead(
+def _identify_statement(
+    token: type[PersonalAccessToken] | type[OAuthToken], *columns: Any, where: Any, keyed: bool = False
+) -> PreparedRead:
+    """Token and membership in one round trip (the membership row is all NULL when there is none).
+
+    ``keyed``: the answer stored for the write's Idempotency-Key (D18, parameter ``idem_key``) comes along.
+    """
+    statement = (
         select(
             *columns,
             token.user_id,
             token.last_used_at,
             *MEMBERSHIP_COLUMNS,
+            *(ANSWER_COLUMNS if keyed else ()),
         )
         .select_from(token)
         .outerjoin(
@@ -123,48 +133,79 @@ def _identify_statement(token: type[PersonalAccessToken] | type[OAuthToken], *co
             ),
         )
         .outerjoin(Workspace, and_(Workspace.id == Membership.workspace_id, Workspace.status == "active"))
-        .where(*where)
+    )
+    if keyed:
+        statement = statement.outerjoin(ANSWER_TABLE, answer_join(_key_caller(token)))
+    return PreparedRead(statement.where(*where))
+
+
+def _key_caller(token: type[PersonalAccessToken] | type[OAuthToken]) -> Any:
+    """Whose keys a token's writes use, in SQL: as ``idempotency.keys.caller_of`` says in Python."""
+    user = literal("user:") + cast(token.user_id, String)
+    if token is PersonalAccessToken:
+        return user
+    return case(
+        (
+            and_(OAuthToken.family.startswith(CLIENT_CREDENTIALS_FAMILY_PREFIX), OAuthToken.client_id.is_not(None)),
+            literal("client:") + OAuthToken.client_id,
+        ),
+        else_=user,
     )
 
 
-_PAT = _identify_statement(
-    PersonalAccessToken,
-    PersonalAccessToken.id,
-    PersonalAccessToken.scopes,
-    where=(
-        PersonalAccessToken.token_hash == bindparam("token_hash"),
-        PersonalAccessToken.revoked_at.is_(None),
-        PersonalAccessToken.expires_at > bindparam("now"),
-    ),
-)
-_OAUTH = _identify_statement(
-    OAuthToken,
-    OAuthToken.id,
-    OAuthToken.scope.label("scopes"),
-    OAuthToken.client_id,
-    OAuthToken.family,
-    where=(
-        OAuthToken.access_token_hash == bindparam("token_hash"),
-        OAuthToken.access_revoked_at.is_(None),
-        OAuthToken.access_expires_at > bindparam("now"),
-    ),
-)
+def _token_statements(keyed: bool) -> tuple[PreparedRead, PreparedRead]:
+    pat = _identify_statement(
+        PersonalAccessToken,
+        PersonalAccessToken.id,
+        PersonalAccessToken.scopes,
+        where=(
+            PersonalAccessToken.token_hash == bindparam("token_hash"),
+            PersonalAccessToken.revoked_at.is_(None),
+            PersonalAccessToken.expires_at > bindparam("now"),
+        ),
+        keyed=keyed,
+    )
+    oauth = _identify_statement(
+        OAuthToken,
+        OAuthToken.id,
+        OAuthToken.scope.label("scopes"),
+        OAuthToken.client_id,
+        OAuthToken.family,
+        where=(
+            OAuthToken.access_token_hash == bindparam("token_hash"),
+            OAuthToken.access_revoked_at.is_(None),
+            OAuthToken.access_expires_at > bindparam("now"),
+        ),
+        keyed=keyed,
+    )
+    return pat, oauth
 
 
-async def identify(db: RequestDb, token: str, workspace_id: int | None = None) -> Caller | None:
+_PAT, _OAUTH = _token_statements(keyed=False)
+_PAT_KEYED, _OAUTH_KEYED = _token_statements(keyed=True)
+
+
+async def identify(
+    db: RequestDb, token: str, workspace_id: int | None = None, *, idempotency_key: str | None = None
+) -> Caller | None:
     """The caller behind a bearer token, or None if unknown, expired or revoked (D7).
 
-    With ``workspace_id``, the same query also reads the caller's active membership of that active workspace.
+    With ``workspace_id``, the same query also reads the caller's active membership of that active workspace,
+    and with ``idempotency_key`` too the answer stored for that key there (D18).
     """
+    keyed = idempotency_key is not None and workspace_id is not None
     table: type[PersonalAccessToken] | type[OAuthToken]
     if token.startswith(PAT_PREFIX):
-        kind, statement, table = "pat", _PAT, PersonalAccessToken
+        kind, statement, table = "pat", _PAT_KEYED if keyed else _PAT, PersonalAccessToken
     elif token.startswith(ACCESS_TOKEN_PREFIX):
-        kind, statement, table = "oauth", _OAUTH, OAuthToken
+        kind, statement, table = "oauth", _OAUTH_KEYED if keyed else _OAUTH, OAuthToken
     else:
         return None
     now = utc_now()
-    row = await statement.first(db, token_hash=hash_token(token), now=now, workspace_id=workspace_id)
+    params: dict[str, Any] = {"token_hash": hash_token(token), "now": now, "workspace_id": workspace_id}
+    if keyed:
+        params["idem_key"] = idempotency_key
+    row = await statement.first(db, **params)
     if row is None:
         return None
     if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
@@ -179,4 +220,10 @@ async def identify(db: RequestDb, token: str, workspace_id: int | None = None) -
         client_credentials=kind == "oauth" and row["family"].startswith(CLIENT_CREDENTIALS_FAMILY_PREFIX),
     )
     membership = row if workspace_id is not None and row["owner_id"] is not None else None
-    return Caller(identity=identity, workspace_id=workspace_id, membership=membership)
+    return Caller(
+        identity=identity,
+        workspace_id=workspace_id,
+        membership=membership,
+        key_answer=answer_of(row) if keyed else None,
+        key_read=keyed,
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, and_, bindparam, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,13 +23,45 @@ class StoredAnswer:
     body: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    answer: StoredAnswer | None
-    locked: bool  # this transaction holds the key's lock (always True on SQLite: writers are serialised)
+class Stored:
+    """What ``store`` found: the answer is ours, a live answer was there first, or the key is held elsewhere."""
+
+    OURS = "ours"
+    TAKEN = "taken"  # a concurrent first request committed its answer: replay it
+    IN_FLIGHT = "in_flight"  # another transaction holds the key's lock: 409
 
 
 _COLUMNS = (K.fingerprint, K.status_code, K.headers, K.body)
+
+# The stored answer as extra columns of the statement that authenticates a keyed write (auth/tokens.identify,
+# api/deps.load_principal): the lookup costs no round trip of its own. NULL when there is none.
+ANSWER_COLUMNS = (
+    K.fingerprint.label("idem_fingerprint"),
+    K.status_code.label("idem_status_code"),
+    K.headers.label("idem_headers"),
+    K.body.label("idem_body"),
+)
+ANSWER_TABLE = K
+
+
+def answer_join(caller: ColumnElement[str]) -> ColumnElement[bool]:
+    """The join condition on ``ANSWER_TABLE`` for ``caller`` and the parameters ``workspace_id``, ``idem_key``, ``now``."""
+    return and_(
+        K.caller == caller,
+        K.workspace_id == bindparam("workspace_id"),
+        K.key == bindparam("idem_key"),
+        K.expires_at > bindparam("now"),
+    )
+
+
+def answer_of(row: Mapping[Any, Any] | None) -> StoredAnswer | None:
+    """The answer read by ``ANSWER_COLUMNS`` (None when the row has none)."""
+    if row is None or row["idem_fingerprint"] is None:
+        return None
+    headers = row["idem_headers"]
+    if isinstance(headers, str):  # asyncpg hands JSON columns over as text
+        headers = json.loads(headers)
+    return StoredAnswer(row["idem_fingerprint"], row["idem_status_code"], headers, bytes(row["idem_body"]))
 
 
 def _live(caller: str, workspace_id: int, key: str, now: datetime) -> ColumnElement[bool]:
@@ -37,23 +72,6 @@ def _answer(row: object | None) -> StoredAnswer | None:
     if row is None or getattr(row, "fingerprint", None) is None:
         return None
     return StoredAnswer(row.fingerprint, row.status_code, row.headers, bytes(row.body))  # type: ignore[attr-defined]
-
-
-async def lookup(
-    session: AsyncSession, *, caller: str, workspace_id: int, key: str, lock: int, now: datetime
-) -> Lookup:
-    """The live answer stored for the key and, on PostgreSQL, the key's lock tried in the same statement."""
-    if session.get_bind().dialect.name != "postgresql":
-        row = (await session.execute(select(*_COLUMNS).where(_live(caller, workspace_id, key, now)))).first()
-        return Lookup(_answer(row), locked=True)
-    one = select(literal(1).label("one")).subquery()
-    statement = (
-        select(func.pg_try_advisory_xact_lock(bindparam("lock", lock, type_=BigInteger)).label("locked"), *_COLUMNS)
-        .select_from(one)
-        .outerjoin(K, _live(caller, workspace_id, key, now))
-    )
-    row = (await session.execute(statement)).one()
-    return Lookup(_answer(row), locked=bool(row.locked))
 
 
 async def load(
@@ -72,9 +90,17 @@ async def store(
     answer: StoredAnswer,
     now: datetime,
     expires_at: datetime,
-) -> bool:
-    """Insert the answer in the session's transaction; False when a live answer for the key is already there."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    lock: int,
+) -> str:
+    """Insert the answer in the session's transaction, in one statement; a ``Stored`` value says what happened.
+
+    On PostgreSQL the same statement tries the key's transaction-scoped advisory lock: held elsewhere, a
+    concurrent request with the key has stored its answer and not yet committed (``IN_FLIGHT``). Then the
+    insert is ``ON CONFLICT DO UPDATE ... WHERE expired``: a live answer already committed is ``TAKEN``. On
+    SQLite writers are serialised, so there is no lock to try.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    insert = postgresql.insert if postgres else sqlite.insert
     values = {
         "caller": caller,
         "workspace_id": workspace_id,
@@ -93,8 +119,35 @@ async def store(
             name: getattr(inserted.excluded, name) for name in values if name not in ("caller", "workspace_id", "key")
         },
         where=K.expires_at <= now,  # only an expired answer is replaced
-    ).returning(K.id)
-    return (await session.execute(statement)).first() is not None
+    )
+    if not postgres:
+        return Stored.OURS if (await session.execute(statement.returning(K.id))).first() is not None else Stored.TAKEN
+    # WITH ins AS (INSERT ... SELECT ... WHERE pg_try_advisory_xact_lock(...) ...) SELECT locked, stored
+    locked = select(func.pg_try_advisory_xact_lock(bindparam("lock", lock, type_=BigInteger)).label("locked")).cte(
+        "idem_lock"
+    )
+    row_values = select(*(literal(value, type_=K.__table__.c[name].type).label(name) for name, value in values.items()))
+    guarded = insert(K).from_select(list(values), row_values.where(select(locked.c.locked).scalar_subquery()))
+    upserted = (
+        guarded.on_conflict_do_update(
+            index_elements=[K.caller, K.workspace_id, K.key],
+            set_={
+                name: getattr(guarded.excluded, name)
+                for name in values
+                if name not in ("caller", "workspace_id", "key")
+            },
+            where=K.expires_at <= now,
+        )
+        .returning(K.id)
+        .cte("idem_insert")
+    )
+    outcome = select(
+        locked.c.locked, select(func.count()).select_from(upserted).scalar_subquery().label("inserted")
+    ).add_cte(upserted)
+    row = (await session.execute(outcome)).one()
+    if not row.locked:
+        return Stored.IN_FLIGHT
+    return Stored.OURS if row.inserted else Stored.TAKEN
 
 
 async def purge_expired(session: AsyncSession, *, now: datetime, batch: int = 1000) -> int:
