@@ -176,8 +176,8 @@ async def measure(url: str, people: dict[str, Any], runs: int) -> list[tuple[str
             low, high, total = ids
             positions = {
                 "start": None,
-                "middle": cursors.encode((low + high) // 2, at[0]),
-                "tail": cursors.encode(high - 100, at[0]),
+                "middle": cursors.encode((low + high) // 2, at[0], high),
+                "tail": cursors.encode(high - 100, at[0], high),
             }
             captured: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
             # A reference on the same machine at the same time: a single-row read through the same stack.

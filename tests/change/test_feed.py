@@ -97,7 +97,7 @@ class TestFeed:
 class TestCursor:
     async def test_an_expired_cursor_is_410(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
-        old = cursors.encode(1, utc_now() - timedelta(days=31))
+        old = cursors.encode(1, utc_now() - timedelta(days=31), 1)
 
         response = await ws.owner.api.get("/changes", params={"cursor": old})
 
@@ -221,3 +221,46 @@ class TestHousekeeping:
             )
         assert left == 0
         assert keys == 0
+
+
+class TestReach:
+    """change/reach.py: a member whose reach changed lists afresh (410), others follow on."""
+
+    async def test_a_new_contract_expires_the_members_cursor_only(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member(role="Regular User")
+        _, member_cursor = await follow(member.api)
+        await ws.owner.api.post("/projects", json={"name": "Before"})
+        _, owner_cursor = await follow(ws.owner.api)
+        assert member_cursor is None or isinstance(member_cursor, str)
+        project = (await ws.owner.api.post("/projects", json={"name": "Gained"})).json()["data"]["id"]
+        if member_cursor is None:  # nothing visible yet: a position before the contract
+            member_cursor = cursors.encode(0, utc_now(), 0)
+
+        gained = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": member.user_id})
+        assert gained.status_code == 201, gained.text
+
+        expired = await member.api.get("/changes", params={"cursor": member_cursor})
+        assert_error_code(expired, 410, "cursor_expired")
+        owner_items, _ = await follow(ws.owner.api, owner_cursor)  # the Owner saw everything: no restart
+        assert {i["type"] for i in owner_items} >= {"project", "contract"}
+        items, fresh = await follow(member.api)  # from the start: the project it gained is there
+        assert any(i["type"] == "project" and i["id"] == project for i in items)
+        assert all(i["type"] != "reach" for i in items)
+        again = await member.api.get("/changes", params={"cursor": fresh})
+        assert again.status_code == 200, again.text
+
+    async def test_an_archived_projects_contracts_are_deleted_in_the_feed(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member(role="Regular User")
+        project = (await ws.owner.api.post("/projects", json={"name": "Archived"})).json()["data"]["id"]
+        created = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": member.user_id})
+        contract = created.json()["data"]["id"]
+        _, cursor = await follow(ws.owner.api)
+
+        archived = await ws.owner.api.delete(f"/projects/{project}")
+        assert archived.status_code == 200, archived.text
+
+        items, _ = await follow(ws.owner.api, cursor)
+        assert ("contract", contract, "delete") in {(i["type"], i["id"], i["op"]) for i in items}
+        assert contract not in {c["id"] for c in (await ws.owner.api.get("/contracts")).json()["data"]}

@@ -46,6 +46,7 @@ KINDS = (
 IGNORED: dict[str, set[str]] = {
     "member": {"team_id", "team_name"},
     "project": {"contracts_count"},
+    "project_viewer": {"projects"},  # an archived project leaves it; compared through the project's own change
     "timesheet": {"total_hours", "total_minutes", "total_amount", "daily_breakdown", "member", "approved_by"},
     "webhook": {"token", "updated_at"},
     "tracking": set(),
@@ -130,6 +131,8 @@ class Follower:
     cursor: str | None = None
     state: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
+    world: World | None = None
+    restarts: int = 0
 
     async def catch_up(self) -> None:
         while True:
@@ -137,6 +140,13 @@ class Follower:
             if self.cursor is not None:
                 params["cursor"] = self.cursor
             response = await self.api.get("/changes", params=params)
+            if response.status_code == 410:  # what this role may see changed: list afresh, as D19 says
+                assert response.json()["error"] == "cursor_expired", response.text
+                assert self.world is not None
+                self.restarts += 1
+                self.cursor = None
+                await self.start(self.world)
+                return
             assert response.status_code == 200, response.text
             body = response.json()
             for item in body["data"]:
@@ -151,6 +161,7 @@ class Follower:
                 return
 
     async def start(self, world: World) -> None:
+        self.world = world
         await self.catch_up()  # the position first, then the lists: nothing between them is lost
         self.seen.clear()
         self.state = await listed(world, self.api)
@@ -199,6 +210,8 @@ class Script:
         self.webhooks: list[str] = []
         self.invited: list[int] = []
         self.viewers: list[int] = []
+        self.reach_contracts: list[int] = []
+        self.contract_project: dict[int, int] = {}
         self.tracking = False
         self.minute = 0
 
@@ -220,7 +233,7 @@ class Script:
         owner, ru = self.w.owner.api, self.w.ru.api
         actions: list[Callable[[], Awaitable[None]]] = [self.project, self.task, self.contract, self.entry]
         actions += [self.tracker, self.time_request, self.timesheet, self.leave, self.policy, self.expense]
-        actions += [self.category, self.team, self.webhook, self.member, self.viewer_change]
+        actions += [self.category, self.team, self.webhook, self.member, self.viewer_change, self.reach]
         _ = owner, ru
         await self.pick(actions)()
 
@@ -236,7 +249,10 @@ class Script:
             target = self.pick([*self.projects, self.w.shared_project])
             await self.ok(await api.put(f"/projects/{target}", json={"notes": secrets.token_hex(4)}))
         else:
-            await self.ok(await api.delete(f"/projects/{self.projects.pop(self.rng.randrange(len(self.projects)))}"))
+            archived = self.projects.pop(self.rng.randrange(len(self.projects)))
+            await self.ok(await api.delete(f"/projects/{archived}"))
+            # Its contracts leave the lists with it (D13): the script no longer changes them.
+            self.contracts = [c for c in self.contracts if self.contract_project.get(c) != archived]
 
     async def task(self) -> None:
         api = self.w.owner.api
@@ -260,6 +276,7 @@ class Script:
             data = await self.ok(await api.post("/contracts", json=body))
             self.contracts.append(data["id"])
             self.contracts_projects.add(project)
+            self.contract_project[data["id"]] = project
         elif self.contracts and choice < 0.7:
             await self.ok(
                 await api.put(
@@ -270,6 +287,19 @@ class Script:
             await self.ok(await api.delete(f"/contracts/{self.contracts.pop(self.rng.randrange(len(self.contracts)))}"))
 
     contracts_projects: set[int] = set()
+
+    async def reach(self) -> None:
+        """A followed Regular User or Project manager gains a project (with a task) or loses one (D19, change/reach.py)."""
+        api = self.w.owner.api
+        if self.reach_contracts and self.rng.random() < 0.5:
+            contract = self.reach_contracts.pop(self.rng.randrange(len(self.reach_contracts)))
+            await self.ok(await api.delete(f"/contracts/{contract}"))
+            return
+        project = (await self.ok(await api.post("/projects", json={"name": f"R {secrets.token_hex(3)}"})))["id"]
+        await self.ok(await api.post("/tasks", json={"project_id": project, "title": f"RT {secrets.token_hex(3)}"}))
+        member = self.pick([self.w.ru, self.w.pm])
+        body = {"project_id": project, "user_id": member.user_id}
+        self.reach_contracts.append((await self.ok(await api.post("/contracts", json=body)))["id"])
 
     async def entry(self) -> None:
         api = self.w.owner.api
@@ -509,7 +539,7 @@ class TestSync:
                     want, got = set(want), set(got)  # type: ignore[assignment]
                 assert got == want, (follower.name, kind, differences(got, want))
             # No change of a resource the role cannot list: every resource it heard of is in its lists now,
-            # or it heard of its delete (the script never changes whom a role may see).
+            # or it heard of its delete (what it heard before its reach changed was cleared by the restart).
             deleted = {(i["type"], i["id"]) for i in follower.seen if i["op"] == "delete"}
             for item in follower.seen:
                 listed_now = item["id"] in expected.get(item["type"], {})
@@ -517,3 +547,5 @@ class TestSync:
                     listed_now = listed_now or item["id"] in (follower.state.get("tracking") or {})
                 assert listed_now or (item["type"], item["id"]) in deleted, (follower.name, item)
         assert {i["type"] for i in followers[0].seen} == set(KINDS)  # the Owner saw every kind change
+        assert followers[0].restarts == 0  # the Owner's reach never changed
+        assert followers[1].restarts + followers[2].restarts > 0, "the script changed a follower's reach"

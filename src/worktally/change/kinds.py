@@ -64,6 +64,14 @@ NOT_A_CHANGE = frozenset({"member.archived"})
 
 VIEWER_ROLE = Role.PROJECT_VIEWER.value
 
+# The rows that say a member's reach changed (change/reach.py): type and op ``reach``, never listed.
+REACH = "reach"
+_REACH_KIND = Kind(REACH, user_key="id")
+
+
+def reach_kind() -> Kind:
+    return _REACH_KIND
+
 
 @dataclass(frozen=True, slots=True)
 class ChangeRef:

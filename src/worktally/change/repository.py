@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, bindparam, delete, func, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.change.kinds import ChangeRef
+from worktally.change.kinds import REACH, ChangeRef
 from worktally.db.models import Change, WebhookEvent
 from worktally.db.prepared import fetch_all
 
@@ -76,6 +76,7 @@ async def page(
     conditions: list[ColumnElement[bool]] = [
         tuple_(Change.workspace_id, Change.id) > tuple_(literal(workspace_id), literal(after)),
         Change.workspace_id <= workspace_id,
+        Change.op != REACH,  # change/reach.py: read by ``horizon``, never listed
     ]
     if visible is not None:
         conditions.append(visible)
@@ -95,6 +96,26 @@ async def page(
         .limit(limit)
     )
     return await fetch_all(session, statement)
+
+
+async def horizon(session: AsyncSession, *, workspace_id: int, user_id: int, since: int) -> tuple[int, bool]:
+    """The workspace's newest change id, and whether ``user_id``'s reach changed after change ``since``.
+
+    One statement, after ``page`` (which took the feed lock on PostgreSQL): both along ix_changes_feed.
+    """
+    newest = select(func.coalesce(func.max(Change.id), 0)).where(Change.workspace_id == workspace_id)
+    moved = (
+        select(Change.id)
+        .where(
+            Change.workspace_id == workspace_id,
+            Change.id > since,
+            Change.op == REACH,
+            Change.user_id == user_id,
+        )
+        .exists()
+    )
+    row = (await session.execute(select(newest.scalar_subquery(), moved))).one()
+    return int(row[0]), bool(row[1])
 
 
 async def purge_before(session: AsyncSession, *, cutoff: datetime, batch: int = 1000) -> int:

@@ -40,20 +40,31 @@ async def list_changes(
     session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int, retention_days: int
 ) -> tuple[list[ChangeRead], str | None, bool]:
     """A page of the changes ``principal`` may see after ``cursor``, its next cursor, and whether more follow."""
-    after = cursors.START
+    position = None
     if cursor is not None:
         position = cursors.decode(cursor)
         if position.changed_at < utc_now() - timedelta(days=retention_days):
             raise CursorExpiredError()
-        after = position.id
+    after = position.id if position is not None else cursors.START
     rows = await repository.page(
         session, workspace_id=principal.workspace_id, after=after, visible=visible_changes(principal), limit=limit + 1
     )
+    # A cursor given out before the caller's reach changed cannot bring their copy up to date (change/reach.py).
+    newest, reach_moved = await repository.horizon(
+        session,
+        workspace_id=principal.workspace_id,
+        user_id=principal.user_id,
+        since=position.horizon if position is not None else newest_possible(),
+    )
+    if reach_moved:
+        raise CursorExpiredError(
+            "What you may see in this workspace has changed since this cursor was given out: list afresh."
+        )
     has_more = len(rows) > limit
     # Built without validation: every field comes from our own columns and the event log's JSON.
     items = [
         ChangeRead.model_construct(
-            cursor=cursors.encode(id, changed_at),
+            cursor=cursors.encode(id, changed_at, newest),
             type=type,
             id=int(resource_id) if type in _INTEGER_IDS else resource_id,
             op=op,
@@ -62,5 +73,15 @@ async def list_changes(
         )
         for id, type, resource_id, op, user_id, changed_at, payload in rows[:limit]
     ]
-    next_cursor = items[-1].cursor if items else cursor
+    if items:
+        next_cursor: str | None = items[-1].cursor
+    elif position is not None:
+        next_cursor = cursors.encode(position.id, position.changed_at, newest)  # the same place, seen later
+    else:
+        next_cursor = None
     return items, next_cursor, has_more
+
+
+def newest_possible() -> int:
+    """A ``since`` past every change: without a cursor there is nothing to be out of date."""
+    return 2**63 - 1

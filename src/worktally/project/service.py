@@ -10,6 +10,7 @@ from worktally.api.pagination import PageParams, paginate_scalars
 from worktally.auth import visibility
 from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
+from worktally.change import reach
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, NotFoundError, ValidationError
 from worktally.core.money import to_money
@@ -200,7 +201,9 @@ async def update_project(
         await repository.replace_tags(session, project.id, await _resolve_tags(session, principal.workspace_id, tags))
     await session.flush()
     read = await read_one(session, principal, project)
-    await record_event(session, workspace_id=principal.workspace_id, type="project.updated", data=read)
+    event = await record_event(session, workspace_id=principal.workspace_id, type="project.updated", data=read)
+    # Its contracts and tasks are in the lists again: every member lists afresh (D19, change/reach.py).
+    await reach.everyone(session, workspace_id=principal.workspace_id, event_id=event.id, changed_at=event.created_at)
     return read
 
 
@@ -225,5 +228,7 @@ async def restore_project(session: AsyncSession, principal: Principal, project_i
     project.updated_at = utc_now()
     await session.flush()
     read = await read_one(session, principal, project)
-    await record_event(session, workspace_id=principal.workspace_id, type="project.updated", data=read)
+    event = await record_event(session, workspace_id=principal.workspace_id, type="project.updated", data=read)
+    # Its contracts and tasks are in the lists again: every member lists afresh (D19, change/reach.py).
+    await reach.everyone(session, workspace_id=principal.workspace_id, event_id=event.id, changed_at=event.created_at)
     return read

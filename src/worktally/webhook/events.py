@@ -17,6 +17,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.change import reach
 from worktally.change import repository as changes
 from worktally.change.kinds import change_of
 from worktally.core.clock import isoformat_z, utc_now
@@ -159,9 +160,22 @@ async def record_event(
                     )
                 )
     await session.flush()
-    ref = change_of(type, event.payload["data"])
+    resource: dict[str, Any] = event.payload["data"]
+    ref = change_of(type, resource)
     if ref is not None:
+        reached = await reach.reached_members(session, workspace_id, type, resource)
         await changes.add(session, workspace_id=workspace_id, event_id=event.id, ref=ref, changed_at=event.created_at)
+        await reach.record(
+            session, workspace_id=workspace_id, event_id=event.id, members=reached, changed_at=event.created_at
+        )
+        if type == "project.deleted":
+            await reach.project_archived(
+                session,
+                workspace_id=workspace_id,
+                event_id=event.id,
+                project_id=int(ref.resource_id),
+                changed_at=event.created_at,
+            )
     _notify_after_commit(session)
     return event
 
