@@ -20,7 +20,6 @@ class Role(StrEnum):
     PROJECT_VIEWER = "Project viewer"
 
 
-MANAGER_ROLES = frozenset({Role.OWNER, Role.EXECUTIVE_MANAGER})
 # Roles that PUT /members may assign (never Owner).
 ASSIGNABLE_ROLES = tuple(r for r in Role if r is not Role.OWNER)
 

@@ -46,11 +46,6 @@ class Principal:
         granted = ROLE_PERMISSIONS[self.role]
         return any(p in granted for p in permissions)
 
-    @property
-    def is_manager(self) -> bool:
-        """Owner or Executive manager: everything in the workspace."""
-        return self.role in (Role.OWNER, Role.EXECUTIVE_MANAGER)
-
     def sees_rates_of(self, user_id: int | None) -> bool:
         """D6: rates are visible to Owner/EM, or to a member with rate_status 1 for their own data."""
         return self.can(Permission.RATES_READ_ALL) or (self.rate_status == 1 and user_id == self.user_id)

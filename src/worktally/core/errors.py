@@ -71,7 +71,3 @@ class RateLimitedError(AppError):
     status_code = 429
     code = "rate_limited"
     message = "Too many requests. Please slow down."
-
-
-def field_error(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})

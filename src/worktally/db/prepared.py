@@ -127,10 +127,6 @@ class RequestDb:
         self._raw: Any = None  # an asyncpg.Connection of the read pool
         self.is_postgres = read_pool is not None
 
-    @property
-    def opened_session(self) -> AsyncSession | None:
-        return self._session
-
     async def session(self) -> AsyncSession:
         if self._session is None:
             await self._release_raw()

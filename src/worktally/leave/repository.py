@@ -157,11 +157,6 @@ async def get_policy(session: AsyncSession, workspace_id: int, policy_id: int) -
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def get_policy_any(session: AsyncSession, policy_id: int) -> LeavePolicy:
-    """A policy by id, deleted or not (requests keep their policy's name)."""
-    return (await session.execute(select(LeavePolicy).where(LeavePolicy.id == policy_id))).scalar_one()
-
-
 async def policy_applies(session: AsyncSession, policy: LeavePolicy, user_id: int) -> bool:
     if policy.applies_to_all:
         return True
