@@ -98,12 +98,12 @@ class Seeded:
 
 
 @contextmanager
-def bench_database(server_url: str) -> Iterator[str]:
+def bench_database(server_url: str, label: str = "") -> Iterator[str]:
     import psycopg
     from sqlalchemy.engine import make_url
 
     url = make_url(server_url)
-    name = f"wt_bench_{os.getpid()}_{int(time.time())}"
+    name = f"wt_bench_{label}{os.getpid()}_{int(time.time())}"  # ``label``: several at once in one process
     admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -30,6 +30,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.api_overhead import bench_database
 from bench.generate import generate
 from worktally.db.migrate import upgrade
 
@@ -43,25 +44,6 @@ class Step:
     seconds: float
     rows: int
     size: int | None = None
-
-
-@contextmanager
-def bench_database(server_url: str, label: str) -> Iterator[str]:
-    """A fresh database on ``server_url``, dropped at the end."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(server_url)
-    name = f"wt_bench_backup_{label}_{os.getpid()}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(drivername="postgresql", database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -97,7 +79,7 @@ def run(server: str, members: int, years: int) -> list[Step]:
     steps: list[Step] = []
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wt-bench-backup-")))
-        source = stack.enter_context(bench_database(server, "source"))
+        source = stack.enter_context(bench_database(server, "source_"))
         upgrade(source)
         console.print(f"[bold]Generating[/] {members} members, {years} year(s) of time")
         generated = generate(source, years=years, members=members)
@@ -114,12 +96,12 @@ def run(server: str, members: int, years: int) -> list[Step]:
         total = rows_of(written)
         steps.append(Step("worktally backup (PostgreSQL)", t[0], total, file.stat().st_size))
 
-        baseline_target = stack.enter_context(bench_database(server, "baseline"))
+        baseline_target = stack.enter_context(bench_database(server, "baseline_"))
         with timed() as t:
             subprocess.run(["pg_restore", "--no-owner", "-d", libpq(baseline_target), str(dump)], check=True)
         steps.append(Step("pg_restore (baseline)", t[0], 0))
 
-        target = stack.enter_context(bench_database(server, "target"))
+        target = stack.enter_context(bench_database(server, "target_"))
         with timed() as t:
             restored = worktally("restore", str(file), database_url=target, cwd=work)
         steps.append(Step("worktally restore → PostgreSQL", t[0], rows_of(restored)))

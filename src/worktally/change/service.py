@@ -17,6 +17,8 @@ from worktally.change.schemas import ChangeRead
 from worktally.change.visibility import visible_changes
 from worktally.core.clock import utc_now
 
+_PAST_EVERY_CHANGE = 2**63 - 1  # ``since`` without a cursor: nothing to be out of date with
+
 # Kinds whose ids are integers (D4); the others are opaque strings.
 _INTEGER_IDS = frozenset(
     {"member", "team", "project", "contract", "task", "project_viewer", "tracking", "leave_policy"}
@@ -54,7 +56,7 @@ async def list_changes(
         session,
         workspace_id=principal.workspace_id,
         user_id=principal.user_id,
-        since=position.horizon if position is not None else newest_possible(),
+        since=position.horizon if position is not None else _PAST_EVERY_CHANGE,
     )
     if reach_moved:
         raise CursorExpiredError(
@@ -80,8 +82,3 @@ async def list_changes(
     else:
         next_cursor = None
     return items, next_cursor, has_more
-
-
-def newest_possible() -> int:
-    """A ``since`` past every change: without a cursor there is nothing to be out of date."""
-    return 2**63 - 1

@@ -31,8 +31,6 @@ class Stored:
     IN_FLIGHT = "in_flight"  # another transaction holds the key's lock: 409
 
 
-_COLUMNS = (K.fingerprint, K.status_code, K.headers, K.body)
-
 # The stored answer as extra columns of the statement that authenticates a keyed write (auth/tokens.identify,
 # api/deps.load_principal): the lookup costs no round trip of its own. NULL when there is none.
 ANSWER_COLUMNS = (
@@ -68,17 +66,11 @@ def _live(caller: str, workspace_id: int, key: str, now: datetime) -> ColumnElem
     return and_(K.caller == caller, K.workspace_id == workspace_id, K.key == key, K.expires_at > now)
 
 
-def _answer(row: object | None) -> StoredAnswer | None:
-    if row is None or getattr(row, "fingerprint", None) is None:
-        return None
-    return StoredAnswer(row.fingerprint, row.status_code, row.headers, bytes(row.body))  # type: ignore[attr-defined]
-
-
 async def load(
     session: AsyncSession, *, caller: str, workspace_id: int, key: str, now: datetime
 ) -> StoredAnswer | None:
-    row = (await session.execute(select(*_COLUMNS).where(_live(caller, workspace_id, key, now)))).first()
-    return _answer(row)
+    statement = select(*ANSWER_COLUMNS).where(_live(caller, workspace_id, key, now))
+    return answer_of((await session.execute(statement)).mappings().first())
 
 
 async def store(
