@@ -8,7 +8,8 @@ workspace's. A second workspace holds ``--other`` (100,000) more, so the table i
 Measured, each the median of ``--runs`` after warm-ups, for a page of 100:
 - **API**: ``GET /api/v2/changes?limit=100`` through the whole app in process (httpx ``ASGITransport``:
   routing, the token, the membership, the feed lock, the page query, visibility, Pydantic, JSON);
-- **SQL**: the page's two statements (the lock, the page query) replayed bare with asyncpg, as the app sends them.
+- **SQL**: the page's three statements (the lock, the page query, the horizon: the newest id and whether the
+  caller's reach moved) replayed bare with asyncpg, as the app sends them.
 Positions: from the start (no cursor), from the middle, and the tail (the last 100); as the Owner (no
 visibility filter) and as the Regular User (who sees 1 % of the changes, the filter in SQL).
 
@@ -212,7 +213,7 @@ async def measure(url: str, people: dict[str, Any], runs: int) -> list[tuple[str
 
 
 async def _capture(app: Any, client: httpx.AsyncClient, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
-    """The statements the page sends (the feed lock, then the page query), with their arguments."""
+    """The statements the page sends (the feed lock, the page query, the horizon), with their arguments."""
     from sqlalchemy import event
     from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
@@ -222,7 +223,7 @@ async def _capture(app: Any, client: httpx.AsyncClient, params: dict[str, Any], 
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if "pg_advisory_xact_lock" in statement:
+        if "pg_advisory_xact_lock" in statement or "ix_changes" in statement or "EXISTS" in statement:
             seen.append((statement, parameters))
 
     original = repository.fetch_all
@@ -240,7 +241,7 @@ async def _capture(app: Any, client: httpx.AsyncClient, params: dict[str, Any], 
     finally:
         event.remove(engine, "before_cursor_execute", record)
         repository.fetch_all = original  # type: ignore[assignment]
-    assert len(seen) == 2, seen
+    assert len(seen) == 3, seen
     return seen
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 11:29:39.857958
+Create Date: 2026-12-03 18:44:31.626016
 """
 
 from __future__ import annotations
@@ -202,6 +202,13 @@ def upgrade() -> None:
     with op.batch_alter_table("changes", schema=None) as batch_op:
         batch_op.create_index("ix_changes_changed_at", ["changed_at"], unique=False)
         batch_op.create_index("ix_changes_feed", ["workspace_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_changes_reach",
+            ["workspace_id", "user_id", "id"],
+            unique=False,
+            postgresql_where=sa.text("op = 'reach'"),
+            sqlite_where=sa.text("op = 'reach'"),
+        )
 
     op.create_table(
         "expense_categories",
@@ -1006,6 +1013,9 @@ def downgrade() -> None:
 
     op.drop_table("expense_categories")
     with op.batch_alter_table("changes", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_changes_reach", postgresql_where=sa.text("op = 'reach'"), sqlite_where=sa.text("op = 'reach'")
+        )
         batch_op.drop_index("ix_changes_feed")
         batch_op.drop_index("ix_changes_changed_at")
 

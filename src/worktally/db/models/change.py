@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worktally.db.base import Base
@@ -26,6 +26,15 @@ class Change(Base):
     __table_args__ = (
         Index("ix_changes_feed", "workspace_id", "id"),
         Index("ix_changes_changed_at", "changed_at"),  # the retention purge, oldest first
+        # change/repository.py: horizon, "has this member's reach changed since": a probe of the rare reach rows.
+        Index(
+            "ix_changes_reach",
+            "workspace_id",
+            "user_id",
+            "id",
+            postgresql_where=text("op = 'reach'"),
+            sqlite_where=text("op = 'reach'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(_SEQUENCE, primary_key=True, autoincrement=True)
