@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup browser migration screenshots clean dist
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup bench-peers wrk browser migration screenshots clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -74,6 +74,17 @@ bench-pages: setup
 
 bench-backup: setup
 	$(BIN)/python -m bench.backup
+
+# Worktally beside TimeTagger (installed from PyPI into bench/.peers/): day, week and create, SQLite and PostgreSQL.
+bench-peers: setup wrk
+	$(BIN)/python -m bench.peers
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || echo "warning: could not install wrk"; \
+	  else echo "warning: wrk is not installed (apt-get install wrk)"; fi; }
 
 # A PNG of every page of the member app (light and dark, desktop and 375 px) into docs/screenshots/.
 screenshots: setup browser
