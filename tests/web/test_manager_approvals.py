@@ -4,12 +4,15 @@ effect read back through the API, the reason required, the roles."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import httpx
 
 from tests.factories import Tenants
+from tests.factories.structure import make_contract, make_project, make_task
 from tests.web.app_kit import CSP, forms_without_csrf, signed_in, unlabelled_fields
-from tests.web.manager_kit import everything_waiting
+from tests.web.app_kit import Tracked
+from tests.web.manager_kit import everything_waiting, submitted_timesheet
 
 
 class TestInbox:
@@ -31,6 +34,22 @@ class TestInbox:
         assert f'id="leave-{waiting.leave_id}"' in html
         assert re.search(r"balance 20 → <strong class=\"balance-after\">18</strong>", html)
         assert re.search(r'Approvals <span class="count"[^>]*>4</span>', html)  # the navigation's count
+
+    async def test_a_timesheet_with_an_amount(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
+        ws = await tenants.workspace()
+        member = await ws.member(role="Regular User", timezone="UTC", firstname="Rita", lastname="Rated")
+        project_id = await make_project(ws, name="Billable")
+        contract_id = await make_contract(ws, member, project_id, rate=Decimal("42.50"), currency="EUR")
+        task_id = await make_task(ws, project_id, title="Design", assignees=[member])
+        timesheet_id = await submitted_timesheet(ws, Tracked(member, project_id, contract_id, task_id))
+        await signed_in(browser, ws.owner)
+
+        response = await browser.get("/approvals")
+
+        assert response.status_code == 200, response.text
+        item = response.text.split(f'id="timesheet-{timesheet_id}"', 1)[1].split("</li>", 1)[0]
+        assert "Billable" in item and "2:00" in item
+        assert "85" in item and "EUR" in item  # two hours at 42.50 EUR
 
     async def test_reject_needs_a_reason(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()
