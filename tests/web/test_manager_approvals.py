@@ -10,8 +10,7 @@ import httpx
 
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project, make_task
-from tests.web.app_kit import CSP, forms_without_csrf, signed_in, unlabelled_fields
-from tests.web.app_kit import Tracked
+from tests.web.app_kit import CSP, Tracked, forms_without_csrf, signed_in, unlabelled_fields
 from tests.web.manager_kit import everything_waiting, submitted_timesheet
 
 
