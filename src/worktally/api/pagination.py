@@ -67,8 +67,34 @@ def pagination_meta(total: int, params: PageParams, count_on_page: int) -> Pagin
     )
 
 
+_TOTAL = "page_total_"
+
+
 async def paginate(session: AsyncSession, statement: AnySelect, params: PageParams) -> tuple[Sequence[Any], Pagination]:
-    """Run ``statement`` (already totally ordered) for one page; returns its rows and the meta."""
+    """Run ``statement`` (already totally ordered) for one page; returns its rows and the meta.
+
+    One statement: the total comes with the page as ``count(*) OVER ()`` (computed before LIMIT/OFFSET), so a
+    list costs one round trip, not a ``count(*)`` and then the page. Only a page past the end (no rows to carry
+    the total) and a DISTINCT statement (whose window would count the rows before DISTINCT) count separately.
+    """
+    if statement._distinct:  # noqa: SLF001 - SQLAlchemy's own flag; no public accessor
+        return await _paginate_counted(session, statement, params)
+    counted = statement.add_columns(func.count().over().label(_TOTAL)).limit(params.per_page).offset(params.offset)
+    frozen = (await session.execute(counted)).freeze()
+    with_total = frozen().all()
+    if not with_total:
+        if params.offset == 0:
+            return [], pagination_meta(0, params, 0)
+        return await _paginate_counted(session, statement, params)
+    width = len(with_total[0]) - 1  # an ORM entity is one element of a row, however many columns it has
+    total = int(with_total[0][width])
+    rows: Sequence[Any] = frozen().columns(*range(width)).all()
+    return rows, pagination_meta(total, params, len(rows))
+
+
+async def _paginate_counted(
+    session: AsyncSession, statement: AnySelect, params: PageParams
+) -> tuple[Sequence[Any], Pagination]:
     count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
     total = int((await session.execute(count_statement)).scalar_one())
     rows: Sequence[Any] = []
