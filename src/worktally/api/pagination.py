@@ -77,7 +77,7 @@ async def paginate(session: AsyncSession, statement: AnySelect, params: PagePara
     list costs one round trip, not a ``count(*)`` and then the page. Only a page past the end (no rows to carry
     the total) and a DISTINCT statement (whose window would count the rows before DISTINCT) count separately.
     """
-    if statement._distinct:  # noqa: SLF001 - SQLAlchemy's own flag; no public accessor
+    if statement._distinct:  # SQLAlchemy's own flag; no public accessor
         return await _paginate_counted(session, statement, params)
     counted = statement.add_columns(func.count().over().label(_TOTAL)).limit(params.per_page).offset(params.offset)
     frozen = (await session.execute(counted)).freeze()
