@@ -72,14 +72,18 @@ async def pending_request(tracked: Tracked, day: date, start: str, end: str) -> 
     return str(data["id"])
 
 
-async def pending_leave(ws: WorkspaceFixture, member: Member, allowance: int = 20) -> tuple[str, int]:
-    """A Vacation policy of ``allowance`` days and two working days asked for next month."""
+async def pending_leave(
+    ws: WorkspaceFixture, member: Member, allowance: int = 20, *, this_year: bool = False
+) -> tuple[str, int]:
+    """A Vacation policy of ``allowance`` days and two working days asked for next month (``this_year``:
+    a Tuesday and Wednesday of this year, for the balance of this year that the member's page shows)."""
     policy = await _ok(
         await ws.owner.api.post("/leaves/policies", json={"name": "Vacation", "unit": "days", "allowance": allowance})
     )
-    first = utc_now().date().replace(day=1) + timedelta(days=40)
-    while first.weekday() != 1:  # a Tuesday and Wednesday, inside the same year where possible
-        first -= timedelta(days=1)
+    today = utc_now().date()
+    first = today.replace(day=1) + timedelta(days=40)
+    while first.weekday() != 1 or (this_year and (first + timedelta(days=1)).year != today.year):
+        first -= timedelta(days=1)  # a Tuesday and Wednesday, inside the same year where possible
     leave = await _ok(
         await member.api.post(
             "/leaves",

@@ -91,6 +91,7 @@ _MANAGER_NAV: tuple[tuple[str, str, str, tuple[Permission, ...]], ...] = (
     ("/team", "Team", "team", (P.MEMBERS_READ_ALL, P.MEMBERS_READ_MANAGED, P.MEMBERS_READ_TEAM)),
     ("/projects", "Projects", "projects", (P.PROJECTS_READ_ALL, P.PROJECTS_READ_MANAGED, P.PROJECTS_READ_TEAM)),
     ("/reports", "Reports", "reports", (P.REPORTS_READ_ALL, P.REPORTS_READ_MANAGED, P.REPORTS_READ_TEAM)),
+    ("/settings/workspace", "Settings", "settings", (P.WORKSPACE_SETTINGS_WRITE,)),
 )
 AREA_PERMISSIONS = {key: perms for _, _, key, perms in (*_NAV, *_MANAGER_NAV)}
 

@@ -16,6 +16,7 @@ from worktally.web.reports import pages as reports
 from worktally.web.requests import pages as requests
 from worktally.web.team import pages as team
 from worktally.web.week import pages as week
+from worktally.web.workspace_settings import pages as workspace_settings
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
@@ -27,5 +28,5 @@ for area in (day, week, requests, leave, expenses, me):
     router.include_router(area.router)
 
 # The manager's areas (issue #17).
-for area in (approvals, reports, team, projects):
+for area in (approvals, reports, team, projects, workspace_settings):
     router.include_router(area.router)
