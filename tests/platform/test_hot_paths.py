@@ -74,3 +74,22 @@ async def test_a_list_sends_its_pinned_statements(seeded: dict[str, Any], app: A
         response = await ws.owner.api.get(path, params=params)
     assert response.status_code == 200, response.text
     assert len(_sent(statements)) == expected, _sent(statements)
+
+
+async def test_a_time_entry_create_sends_its_pinned_statements(seeded: dict[str, Any], app: Any) -> None:
+    ws = seeded["ws"]
+    body = {
+        "user_id": ws.owner.user_id,
+        "contract_id": seeded["contract"]["id"],
+        "date": DAY.isoformat(),
+        "start_time": "13:00",
+        "end_time": "14:00",
+    }
+    async with counting_statements(app) as statements:
+        response = await ws.owner.api.post("/time-entries", json=body)
+    assert response.status_code == 201, response.text
+    # authentication, the member, the contract, its project, [PostgreSQL: the member's time lock], an approved
+    # timesheet in the way, the entries it would overlap, the week's booked time, the INSERT, the timesheet
+    # upkeep, the event, the webhooks to deliver it to, the change
+    expected = 13 if app.state.engine.dialect.name == "postgresql" else 12
+    assert len(_sent(statements)) == expected, _sent(statements)

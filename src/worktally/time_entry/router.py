@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -11,6 +12,7 @@ from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
+from worktally.core.errors import ValidationError
 from worktally.time_entry import service
 from worktally.time_entry.schemas import (
     Day,
@@ -27,21 +29,60 @@ TimeEntriesWrite = Annotated[Principal, require(P.TIME_ENTRIES_WRITE_ALL)]
 Id = Annotated[int, Query(ge=1, le=2**63 - 1)]
 
 
+MAX_RANGE_DAYS = 31
+_EXTENSION = {"x-worktally-extension": True}
+
+
 @router.get("", response_model=Envelope[list[TimeEntryRead]])
 async def list_time_entries(
     principal: TimeRead,
     session: SessionDep,
-    user_id: Annotated[int, Query(ge=1, le=2**63 - 1, description="The member whose day to list.")],
-    date: Annotated[Day, Query(description="The day, Y-m-d, in the member's timezone (D9).")],
+    user_id: Annotated[int, Query(ge=1, le=2**63 - 1, description="The member whose time to list.")],
     page: Annotated[PageParams, Depends(page_params(default=20, maximum=50))],
+    date: Annotated[
+        Day | None,
+        Query(description="The day, Y-m-d, in the member's timezone (D9). Required unless date_from and date_to."),
+    ] = None,
+    date_from: Annotated[
+        Day | None,
+        Query(
+            description=f"*Extension*: the first day of a range (with date_to, instead of date), at most "
+            f"{MAX_RANGE_DAYS} days, in the member's timezone.",
+            json_schema_extra=_EXTENSION,
+        ),
+    ] = None,
+    date_to: Annotated[
+        Day | None,
+        Query(description="*Extension*: the last day of the range, inclusive.", json_schema_extra=_EXTENSION),
+    ] = None,
     project_id: Id | None = None,
     task_id: Id | None = None,
 ) -> Envelope[list[TimeEntryRead]]:
-    """List a member's time entries for one day."""
+    """List a member's time entries for one day (or, as an extension, for a range of up to 31 days)."""
+    first, last = _days(date, date_from, date_to)
     items, pagination = await service.list_entries(
-        session, principal, user_id=user_id, day=date, project_id=project_id, task_id=task_id, page=page
+        session, principal, user_id=user_id, first=first, last=last, project_id=project_id, task_id=task_id, page=page
     )
     return paginated(items, pagination, message="Time entries retrieved successfully")
+
+
+def _days(day: date | None, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """The days to list: ``date`` alone, or ``date_from``..``date_to`` (both, at most MAX_RANGE_DAYS)."""
+    if day is not None:
+        if date_from is not None or date_to is not None:
+            raise ValidationError({"date": ["Give either date or date_from and date_to, not both."]})
+        return day, day
+    if date_from is None and date_to is None:
+        raise ValidationError({"date": ["Field required."]})
+    if date_from is None:
+        raise ValidationError({"date_from": ["The date_from is required with date_to."]})
+    if date_to is None:
+        raise ValidationError({"date_to": ["The date_to is required with date_from."]})
+    if date_to < date_from:
+        raise ValidationError({"date_to": ["The date_to must be a date after or equal to date_from."]})
+    if (date_to - date_from).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationError({"date_to": [f"The range may be at most {MAX_RANGE_DAYS} days."]})
+    return date_from, date_to
 
 
 @router.post("", status_code=201, response_model=TimeEntrySavedEnvelope)

@@ -158,15 +158,17 @@ async def list_entries(
     principal: Principal,
     *,
     user_id: int,
-    day: date,
+    first: date,
+    last: date,
     project_id: int | None,
     task_id: int | None,
     page: PageParams,
 ) -> tuple[list[TimeEntryRead], Pagination]:
+    """The member's entries that start on the days ``first``..``last`` (their own days, D9), in time order."""
     if not await is_visible_user(session, principal, user_id):
         raise ForbiddenError("You may not read this member's time.", code="role_forbidden")
     member = await member_for_read(session, principal.workspace_id, user_id)
-    start, end = rules.day_bounds(day, member.tz)
+    start, end = rules.day_bounds(first, member.tz)[0], rules.day_bounds(last, member.tz)[1]
     statement = repository.day_statement(
         principal.workspace_id, user_id, start, end, project_id=project_id, task_id=task_id
     )

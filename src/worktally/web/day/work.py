@@ -106,11 +106,20 @@ async def choices(session: AsyncSession, principal: Principal) -> list[ChoiceGro
     return groups
 
 
-async def day_entries(session: AsyncSession, principal: Principal, day: date) -> list[TimeEntryRead]:
-    """The member's entries of ``day`` (their timezone, D9), as ``GET /time-entries`` lists them."""
+async def day_entries(
+    session: AsyncSession, principal: Principal, day: date, last: date | None = None
+) -> list[TimeEntryRead]:
+    """The member's entries of ``day`` (to ``last``; their timezone, D9), as ``GET /time-entries`` lists them."""
     return await every_page(
         lambda page: time_entries.list_entries(
-            session, principal, user_id=principal.user_id, day=day, project_id=None, task_id=None, page=page
+            session,
+            principal,
+            user_id=principal.user_id,
+            first=day,
+            last=last or day,
+            project_id=None,
+            task_id=None,
+            page=page,
         ),
         50,
     )
@@ -118,11 +127,8 @@ async def day_entries(session: AsyncSession, principal: Principal, day: date) ->
 
 async def last_entry(session: AsyncSession, principal: Principal, today: date, days: int = 7) -> TimeEntryRead | None:
     """The latest entry of the last ``days`` days, for "continue the last entry"."""
-    for back in range(days):
-        found = await day_entries(session, principal, today - timedelta(days=back))
-        if found:
-            return max(found, key=lambda e: (e.start_time, e.id))
-    return None
+    found = await day_entries(session, principal, today - timedelta(days=days - 1), today)
+    return max(found, key=lambda e: (e.start_time, e.id)) if found else None
 
 
 async def week_sheet(session: AsyncSession, principal: Principal, monday: date) -> TimesheetRead | None:
