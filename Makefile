@@ -75,6 +75,10 @@ bench-pages: setup
 bench-backup: setup
 	$(BIN)/python -m bench.backup
 
+# The manager's tracked-hours page for a month of 500 members (PostgreSQL) against the API's JSON report (#17).
+bench-manager: setup
+	$(BIN)/python -m bench.manager_pages
+
 # Worktally beside TimeTagger (installed from PyPI into bench/.peers/): day, week and create, SQLite and PostgreSQL.
 bench-peers: setup wrk
 	$(BIN)/python -m bench.peers

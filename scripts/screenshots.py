@@ -1,4 +1,5 @@
-"""``make screenshots``: a PNG of every page of the member app, light and dark, desktop and 375 px wide.
+"""``make screenshots``: a PNG of every page of the member app and of the manager's pages (the demo owner:
+approvals, team, projects, reports, workspace settings, webhooks), light and dark, desktop and 375 px wide.
 
 A fresh demo workspace on a temporary SQLite database (``worktally demo``), a real server, the system
 Chromium (Playwright; never a downloaded browser), signed in as the demo member with a timer running.
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, Page, async_playwright
 
@@ -33,6 +36,21 @@ PAGES = (
     ("expenses", "/expenses"),
     ("me", "/me"),
     ("api-access", "/settings/tokens"),
+)
+
+
+OWNER = "owner@demo.worktally.local"
+# The manager's pages (issue #17), as the demo owner; a report over the last two weeks (the demo's time).
+MANAGER_PAGES = (
+    ("approvals", "/approvals"),
+    ("team", "/team"),
+    ("projects", "/projects"),
+    ("reports-tracked", "/reports/tracked-hours?start_date={two_weeks_ago}&end_date={today}"),
+    ("reports-timeline", "/reports/timeline?date={yesterday}"),
+    ("reports-attendance", "/reports/attendance?date={yesterday}"),
+    ("reports-activity", "/reports/activity?start_date={two_weeks_ago}&end_date={today}"),
+    ("settings-workspace", "/settings/workspace"),
+    ("settings-webhooks", "/settings/webhooks"),
 )
 
 
@@ -96,6 +114,7 @@ async def main(base: str) -> None:
         await setup.get_by_role("button", name="Start").click()
         await setup.locator("#timer-elapsed").wait_for()
         await setup.close()
+        webhook = await _a_webhook(browser, base)
         for scheme in ("light", "dark"):
             for size, (width, height) in SIZES.items():
                 context = await browser.new_context(
@@ -113,7 +132,45 @@ async def main(base: str) -> None:
                 await _shoot(page, f"keys-{scheme}-{size}")
                 await context.close()
                 await _editor_pages(browser, base, scheme, size, width, height)
+                await _manager_pages(browser, base, scheme, size, width, height, webhook)
         await browser.close()
+
+
+async def _a_webhook(browser: Browser, base: str) -> str:
+    """The owner registers a webhook and sends it a test event (its log then has a delivery); its page's path."""
+    page = await browser.new_page()
+    await _sign_in(page, base, OWNER)
+    await page.goto(f"{base}/settings/webhooks")
+    await page.get_by_label("Callback URL (http or https)").fill("https://example.com/worktally-hook")
+    for event in ("timesheet.submitted", "timesheet.approved", "time_request.created"):
+        await page.get_by_label(event).check()
+    await page.locator("#create-webhook").click()
+    await page.wait_for_url(re.compile(r"/settings/webhooks/[^/]+$"))
+    await page.locator("#send-test").click()
+    await page.get_by_text("Test event queued for delivery.").wait_for()
+    path = urlsplit(page.url).path
+    await page.close()
+    return path
+
+
+async def _manager_pages(
+    browser: Browser, base: str, scheme: str, size: str, width: int, height: int, webhook: str
+) -> None:
+    """The manager's pages as the demo owner, and a project's page and the webhook's page with its log."""
+    context = await browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = await context.new_page()
+    await _sign_in(page, base, OWNER)
+    days = {"today": _days_ago(0), "yesterday": _days_ago(1), "two_weeks_ago": _days_ago(13)}
+    for name, path in MANAGER_PAGES:
+        await page.goto(base + path.format(**days))
+        await _shoot(page, f"{name}-{scheme}-{size}")
+    await page.goto(f"{base}/projects")
+    await page.locator("main a[href^='/projects/']").first.click()
+    await page.wait_for_load_state("networkidle")
+    await _shoot(page, f"project-{scheme}-{size}")
+    await page.goto(base + webhook)
+    await _shoot(page, f"webhook-{scheme}-{size}")
+    await context.close()
 
 
 async def _editor_pages(browser: Browser, base: str, scheme: str, size: str, width: int, height: int) -> None:

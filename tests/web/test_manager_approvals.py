@@ -48,7 +48,7 @@ class TestInbox:
         assert response.status_code == 200, response.text
         item = response.text.split(f'id="timesheet-{timesheet_id}"', 1)[1].split("</li>", 1)[0]
         assert "Billable" in item and "2:00" in item
-        assert "85" in item and "EUR" in item  # two hours at 42.50 EUR
+        assert "85.00 EUR" in item  # two hours at 42.50 EUR
 
     async def test_reject_needs_a_reason(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()
