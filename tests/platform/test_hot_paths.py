@@ -88,8 +88,8 @@ async def test_a_time_entry_create_sends_its_pinned_statements(seeded: dict[str,
     async with counting_statements(app) as statements:
         response = await ws.owner.api.post("/time-entries", json=body)
     assert response.status_code == 201, response.text
-    # authentication, the member, the contract, its project, [PostgreSQL: the member's time lock], an approved
-    # timesheet in the way, the entries it would overlap, the week's booked time, the INSERT, the timesheet
+    # authentication, the member, the contract with its project, [PostgreSQL: the member's time lock], an approved
+    # timesheet in the way, the entries it would overlap, the week's booked seconds (summed in SQL), the INSERT, the timesheet
     # upkeep, the event, the webhooks to deliver it to, the change
-    expected = 13 if app.state.engine.dialect.name == "postgresql" else 12
+    expected = 12 if app.state.engine.dialect.name == "postgresql" else 11
     assert len(_sent(statements)) == expected, _sent(statements)

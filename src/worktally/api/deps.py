@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.fields import MAX_ID
@@ -24,6 +25,7 @@ from worktally.core.errors import BadRequestError, ForbiddenError, Unauthenticat
 from worktally.core.logs import LOG_USER_ID, LOG_WORKSPACE_ID
 from worktally.db.models import Membership, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb
+from worktally.db.session import is_lock_conflict, reads_deferred
 from worktally.idempotency import flow as idempotency
 from worktally.idempotency.repository import ANSWER_COLUMNS, ANSWER_TABLE, answer_join
 
@@ -45,6 +47,19 @@ class TransactionalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            if request.method not in _READ_METHODS or request.app.state.engine.dialect.name != "sqlite":
+                return await transaction(request)
+            try:
+                with reads_deferred():  # SQLite: a read never waits for a writer, nor a writer for it
+                    return await transaction(request)
+            except DBAPIError as error:
+                if not is_lock_conflict(error):
+                    raise
+            # A read that turned out to write (a token's last use, a timesheet period listed into being) met
+            # another writer's commit: nothing of it was kept; it runs again with the write lock up front.
+            return await transaction(request)
+
+        async def transaction(request: Request) -> Response:
             keyed = None
             if idempotency.HEADER in request.headers:  # D18: nothing to do, and no cost, without the header
                 keyed = await idempotency.begin(request, request_db, settings_of(request).idempotency_ttl_hours)

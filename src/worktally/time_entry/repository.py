@@ -4,11 +4,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, case, delete, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.pagination import AnySelect
+from worktally.db.functions import greatest, least, seconds_between
 from worktally.db.models import Contract, Membership, Project, Task, TimeEntry
+from worktally.db.types import UTCDateTime
 
 
 def _with_names() -> AnySelect:
@@ -76,6 +78,52 @@ async def overlapping(
     if contract_id is not None:
         statement = statement.where(TimeEntry.contract_id == contract_id)
     return (await session.execute(statement.order_by(TimeEntry.started_at, TimeEntry.id))).scalars().all()
+
+
+async def booked_seconds(
+    session: AsyncSession,
+    workspace_id: int,
+    user_id: int,
+    contract_id: int,
+    windows: Sequence[tuple[datetime, datetime]],
+    *,
+    exclude_id: str | None = None,
+) -> list[int]:
+    """Seconds of the member's time on ``contract_id`` inside each of ``windows``, summed in SQL in one statement.
+
+    The weekly limit's question (D9): only a number per week comes back, however many entries the week holds.
+    """
+    if not windows:
+        return []
+    sums = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        and_(TimeEntry.started_at < end, TimeEntry.ended_at > start),
+                        seconds_between(
+                            least(TimeEntry.ended_at, literal(end, UTCDateTime())),
+                            greatest(TimeEntry.started_at, literal(start, UTCDateTime())),
+                        ),
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for start, end in windows
+    ]
+    statement = select(*sums).where(
+        TimeEntry.workspace_id == workspace_id,
+        TimeEntry.user_id == user_id,
+        TimeEntry.contract_id == contract_id,
+        TimeEntry.started_at < max(end for _, end in windows),
+        TimeEntry.ended_at > min(start for start, _ in windows),
+    )
+    if exclude_id is not None:
+        statement = statement.where(TimeEntry.id != exclude_id)
+    row = (await session.execute(statement)).one()
+    return [int(value) for value in row]
 
 
 async def entries_with_rates(

@@ -101,12 +101,13 @@ async def _fit(
     windows: list[Window] = []
     if target.contract is not None:
         limit_seconds = target.contract.weekly_hours_limit * 3600
-        for start, end in rules.week_windows(interval, member.tz):
-            booked = await repository.overlapping(
-                session, workspace_id, member.user_id, start, end, exclude_id=exclude_id, contract_id=target.contract.id
-            )
-            used = sum(int((min(e.ended_at, end) - max(e.started_at, start)).total_seconds()) for e in booked)
-            windows.append(Window(start, end, limit_seconds - used))
+        weeks = rules.week_windows(interval, member.tz)
+        used = await repository.booked_seconds(
+            session, workspace_id, member.user_id, target.contract.id, weeks, exclude_id=exclude_id
+        )
+        windows = [
+            Window(start, end, limit_seconds - seconds) for (start, end), seconds in zip(weeks, used, strict=True)
+        ]
     pieces = rules.cap(free, windows)
     if not pieces:
         raise WeeklyLimitError()

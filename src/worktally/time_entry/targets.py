@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import literal, select, text
+from sqlalchemy import and_, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.principal import Principal
@@ -151,23 +151,23 @@ async def resolve_target(
         if task_id is not None:
             raise ValidationError({"task_id": ["A task can only be given together with a contract_id."]})
         return Target()
-    contract = None
+    found = None
     if 0 < contract_id < 2**63:
-        contract = (
+        found = (  # the contract and its live project in one statement
             await session.execute(
-                select(Contract).where(
+                select(Contract, Project)
+                .outerjoin(Project, and_(Project.id == Contract.project_id, Project.deleted_at.is_(None)))
+                .where(
                     Contract.id == contract_id,
                     Contract.workspace_id == workspace_id,
                     Contract.user_id == user_id,
                     Contract.deleted_at.is_(None),
                 )
             )
-        ).scalar_one_or_none()
-    if contract is None:
+        ).first()
+    if found is None:
         raise ValidationError({"contract_id": ["The selected contract does not belong to this member."]})
-    project = (
-        await session.execute(select(Project).where(Project.id == contract.project_id, Project.deleted_at.is_(None)))
-    ).scalar_one_or_none()
+    contract, project = found
     if project is None:
         raise ValidationError({"contract_id": ["The contract's project is archived."]})
     task = None

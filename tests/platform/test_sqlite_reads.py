@@ -1,0 +1,85 @@
+"""Issue #14: on SQLite a request that only reads never takes the write lock (db/session.py: reads_deferred),
+so it answers while another connection writes; a read that turns out to write and meets another writer's
+commit runs again with the lock up front (api/deps.py: TransactionalRoute), and answers as if alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import Tenants
+
+
+@pytest.fixture
+def database(app: Any) -> str:
+    if app.state.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's locking: PostgreSQL readers never wait for writers")
+    path: str = app.state.engine.url.database
+    return path
+
+
+@contextmanager
+def write_lock_held(path: str, workspace_id: int) -> Iterator[sqlite3.Connection]:
+    """Another connection in the middle of a write: it holds SQLite's write lock until the block ends."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE workspaces SET name = 'Renamed meanwhile' WHERE id = ?", (workspace_id,))
+        yield other
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+async def test_a_read_answers_while_another_connection_holds_the_write_lock(tenants: Tenants, database: str) -> None:
+    ws = await tenants.workspace()
+    project = await ws.owner.api.post("/projects", json={"name": "Read while writing"})
+    await ws.owner.api.get("/projects")  # the token's last use is written now, not during the lock
+
+    with write_lock_held(database, ws.id):
+        # Before: every transaction began with BEGIN IMMEDIATE and waited out the 30 s busy timeout here.
+        listed = await asyncio.wait_for(ws.owner.api.get("/projects"), timeout=10)
+        one = await asyncio.wait_for(ws.owner.api.get(f"/projects/{project.json()['data']['id']}"), timeout=10)
+
+    assert listed.status_code == 200, listed.text
+    assert [p["name"] for p in listed.json()["data"]] == ["Read while writing"]
+    assert one.status_code == 200, one.text
+
+
+async def test_a_read_that_writes_after_another_writer_committed_runs_again(
+    tenants: Tenants, app: Any, database: str
+) -> None:
+    ws = await tenants.workspace()
+    member = await ws.member()
+    await ws.owner.api.get("/projects")  # the token's last use is written now
+    inserts: list[str] = []
+
+    def another_writer_first(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO timesheets"):
+            inserts.append(statement)
+            if len(inserts) == 1:  # between this request's reads and its first write, another writer commits
+                other = sqlite3.connect(database, isolation_level=None, timeout=30)
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("UPDATE workspaces SET name = 'Renamed meanwhile' WHERE id = ?", (ws.id,))
+                other.execute("COMMIT")
+                other.close()
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", another_writer_first)
+    try:
+        listed = await ws.owner.api.get("/timesheets", params={"user_id": member.user_id})
+    finally:
+        event.remove(engine, "before_cursor_execute", another_writer_first)
+
+    assert listed.status_code == 200, listed.text
+    assert len(inserts) == 2  # refused once (SQLITE_BUSY_SNAPSHOT), then run again with the lock up front
+    assert [t["user_id"] for t in listed.json()["data"]] == [member.user_id]
+    again = await ws.owner.api.get("/timesheets", params={"user_id": member.user_id})
+    assert again.json()["data"] == listed.json()["data"]
