@@ -231,6 +231,18 @@ class PreparedRead:
         result = await (await db.session()).execute(self.statement, params)
         return result.mappings().first()
 
+    async def first_in(self, session: AsyncSession, **params: Any) -> Row | None:
+        """``first`` inside a service's transaction: on the session's own asyncpg connection on PostgreSQL."""
+        if session.get_bind().dialect.name != "postgresql":
+            return (await session.execute(self.statement, params)).mappings().first()
+        arguments = self._arguments(params)
+        driver = await session_driver(session)
+        try:
+            row: Row | None = await driver.fetchrow(self._sql, *arguments)
+        except asyncpg.PostgresError as error:  # same handling as any other statement's (api/errors)
+            raise DBAPIError(self._sql, arguments, error) from error
+        return row
+
     async def all(self, db: RequestDb, **params: Any) -> Sequence[Row]:
         if db.is_postgres:
             rows: Sequence[Row] = await self._fetch(db, params, one=False)

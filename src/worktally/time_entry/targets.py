@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, literal, select, text
+from sqlalchemy import and_, bindparam, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import MAX_ID
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import user_ids
 from worktally.core.errors import NotFoundError, ValidationError
 from worktally.core.timezones import zone
 from worktally.db.models import Contract, Membership, Project, Task, User, Workspace
+from worktally.db.prepared import PreparedRead
 
 
 class MemberNotActiveError(ValidationError):
@@ -76,43 +78,44 @@ class Target:
         return self.task.title if self.task else None
 
 
+_MEMBER = PreparedRead(  # every way time is read or written asks for the member first: built once
+    select(
+        User.id,
+        User.firstname,
+        User.lastname,
+        User.email,
+        Membership.role,
+        Membership.status,
+        Membership.timezone,
+        Membership.rate_status,
+        Workspace.timezone.label("workspace_timezone"),
+        Workspace.timesheet_period,
+        Workspace.auto_approve_time_requests,
+    )
+    .join(Membership, Membership.user_id == User.id)
+    .join(Workspace, Workspace.id == Membership.workspace_id)
+    .where(Membership.workspace_id == bindparam("workspace_id"), Membership.user_id == bindparam("user_id"))
+)
+
+
 async def find_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:
     """A member of the workspace (any status), or None."""
-    if not 0 < user_id < 2**63:
+    if not 0 < user_id <= MAX_ID:  # past the id columns' range no member can exist
         return None
-    row = (
-        await session.execute(
-            select(
-                User.id,
-                User.firstname,
-                User.lastname,
-                User.email,
-                Membership.role,
-                Membership.status,
-                Membership.timezone,
-                Membership.rate_status,
-                Workspace.timezone.label("workspace_timezone"),
-                Workspace.timesheet_period,
-                Workspace.auto_approve_time_requests,
-            )
-            .join(Membership, Membership.user_id == User.id)
-            .join(Workspace, Workspace.id == Membership.workspace_id)
-            .where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
-        )
-    ).first()
+    row = await _MEMBER.first_in(session, workspace_id=workspace_id, user_id=user_id)
     if row is None:
         return None
     return MemberInfo(
-        user_id=row.id,
-        firstname=row.firstname,
-        lastname=row.lastname,
-        email=row.email,
-        role=row.role,
-        status=row.status,
-        tz=zone(row.timezone or row.workspace_timezone),
-        rate_status=row.rate_status,
-        workspace_timesheet_period=row.timesheet_period,
-        workspace_auto_approve=row.auto_approve_time_requests,
+        user_id=row["id"],
+        firstname=row["firstname"],
+        lastname=row["lastname"],
+        email=row["email"],
+        role=row["role"],
+        status=row["status"],
+        tz=zone(row["timezone"] or row["workspace_timezone"]),
+        rate_status=row["rate_status"],
+        workspace_timesheet_period=row["timesheet_period"],
+        workspace_auto_approve=row["auto_approve_time_requests"],
     )
 
 
