@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup bench-peers wrk browser migration screenshots clean dist
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup bench-peers bench-changes wrk browser migration screenshots clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -78,6 +78,10 @@ bench-backup: setup
 # The manager's tracked-hours page for a month of 500 members (PostgreSQL) against the API's JSON report (#17).
 bench-manager: setup
 	$(BIN)/python -m bench.manager_pages
+
+# A page of 100 of GET /changes from a table of a million changes, through the app and as bare SQL (PostgreSQL).
+bench-changes: setup
+	$(BIN)/python -m bench.changes
 
 # Worktally beside TimeTagger (installed from PyPI into bench/.peers/): day, week and create, SQLite and PostgreSQL.
 bench-peers: setup wrk
