@@ -7,21 +7,46 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import event
 
+from tests.conftest import make_settings
 from tests.factories import Tenants
+from worktally.db.migrate import upgrade
+from worktally.main import create_app
+
+
+@pytest.fixture(scope="module")
+async def sqlite_app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
+    """An app on a SQLite file of its own, in the PostgreSQL pass too: these tests are about SQLite's locks."""
+    path = tmp_path_factory.mktemp("sqlite-reads") / "reads.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    application = create_app(make_settings(url))
+    async with application.router.lifespan_context(application):
+        yield application
 
 
 @pytest.fixture
-def database(app: Any) -> str:
-    if app.state.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's locking: PostgreSQL readers never wait for writers")
-    path: str = app.state.engine.url.database
+async def tenants(sqlite_app: Any) -> AsyncIterator[Tenants]:  # the conftest's, on this module's app
+    transport = httpx.ASGITransport(app=sqlite_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Tenants(sqlite_app.state.sessionmaker, client)
+
+
+@pytest.fixture
+def app(sqlite_app: Any) -> Any:
+    return sqlite_app
+
+
+@pytest.fixture
+def database(sqlite_app: Any) -> str:
+    path: str = sqlite_app.state.engine.url.database
     return path
 
 
