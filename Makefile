@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup bench-peers bench-changes wrk browser migration screenshots clean dist
+.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup bench-peers bench-changes client wrk browser migration screenshots clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -57,6 +57,10 @@ lint: setup
 	$(BIN)/ruff check src tests bench migrations
 	$(BIN)/ruff format --check src tests bench migrations
 	$(BIN)/mypy --strict src
+
+# Regenerates the Python client's models from the server's OpenAPI document (#18).
+client: setup
+	scripts/regen-client
 
 format: setup
 	$(BIN)/ruff format src tests bench migrations
