@@ -10,6 +10,7 @@ from datetime import datetime
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
+from worktally.auth.oauth2.redirect_uris import is_loopback_redirect
 from worktally.core.clock import utc_now
 from worktally.core.secrets import constant_time_equals, hash_token
 from worktally.db.models import OAuthAuthorizationCode, OAuthClient, OAuthToken
@@ -92,6 +93,32 @@ class Client(ClientMixin):  # type: ignore[misc]
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in self.grant_types
+
+
+@dataclass(frozen=True, slots=True)
+class LoopbackClient(Client):
+    """A built-in public (native) client: any loopback redirect, any port (RFC 8252 §7.3); PKCE as for all public clients."""
+
+    def get_default_redirect_uri(self) -> str | None:
+        return None  # the port changes with every sign-in: the request must name its redirect URI
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return is_loopback_redirect(redirect_uri)
+
+
+# The terminal client ``wt`` (D22): known to every server without registration, like a native app's client id.
+CLI_CLIENT_ID = "wt"
+CLI_CLIENT = LoopbackClient(
+    id=0,
+    client_id=CLI_CLIENT_ID,
+    name="wt (Worktally terminal and MCP client)",
+    owner_user_id=0,
+    client_secret_hash=None,
+    redirect_uris=(),
+    grant_types=frozenset({"authorization_code", "refresh_token"}),
+    scope=frozenset(SCOPES),
+)
+BUILTIN_CLIENTS: dict[str, Client] = {CLI_CLIENT_ID: CLI_CLIENT}
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,3 +29,22 @@ def redirect_uri_problem(uri: str) -> str | None:
     if parts.username is not None or parts.password is not None:
         return f"the redirect URI {uri!r} must not contain user information"
     return None
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1"})
+
+
+def is_loopback_redirect(uri: str) -> bool:
+    """An RFC 8252 §7.3 loopback redirect: ``http://127.0.0.1:{any port}/...`` or ``http://[::1]:{any port}/...``.
+
+    A native app opens a listener on a port of its choosing at the moment of the request, so the port is not
+    part of the match; the scheme is plain ``http`` and the host an IP literal (never ``localhost``, §8.3).
+    """
+    if redirect_uri_problem(uri) is not None:
+        return False
+    parts = urlsplit(uri)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and port is not None and not parts.query

@@ -41,7 +41,7 @@ from worktally.auth.oauth2.grants import (
     S256CodeChallenge,
     code_family,
 )
-from worktally.auth.oauth2.models import SCOPES, Client, GrantUser
+from worktally.auth.oauth2.models import BUILTIN_CLIENTS, SCOPES, Client, GrantUser
 from worktally.auth.tokens import ACCESS_TOKEN_PREFIX, CLIENT_CREDENTIALS_FAMILY_PREFIX, REFRESH_TOKEN_PREFIX
 from worktally.core.clock import utc_now
 from worktally.core.secrets import hash_token, new_token
@@ -180,6 +180,8 @@ class WorktallyAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         self.families_to_revoke.append(family)
 
     def query_client(self, client_id: str) -> Client | None:
+        if client_id in BUILTIN_CLIENTS:
+            return BUILTIN_CLIENTS[client_id]
         row = repository.get_client(self.session, client_id)
         return Client.from_row(row) if row is not None else None
 
