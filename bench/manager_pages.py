@@ -32,6 +32,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench.generate import Generated, conninfo, generate, load
+from bench.pages import signed_in
 from bench.reports import DEFAULT_SERVER, _database
 from worktally.config import Settings
 from worktally.core.passwords import hash_password
@@ -67,49 +68,36 @@ async def run(url: str, data: Generated, rounds: int, warmup: int) -> float:
         db_pool_size=4,
     )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            httpx.AsyncClient(transport=transport, base_url="http://bench") as browser,
-            httpx.AsyncClient(
-                transport=transport, base_url="http://bench", headers={"Authorization": f"Bearer {data.token}"}
-            ) as api,
-        ):
-            page = await browser.get("/sign-in")
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-            signed = await browser.post(
-                "/sign-in", data={"csrf_token": csrf, "email": OWNER, "password": PASSWORD, "next": "/"}
+    async with app.router.lifespan_context(app), signed_in(app, OWNER, PASSWORD, data.token) as (browser, api):
+
+        async def page_html() -> httpx.Response:
+            response = await browser.get("/reports/tracked-hours", params=month)
+            assert response.status_code == 200, response.text[:300]
+            return response
+
+        async def api_json() -> httpx.Response:
+            response = await api.get(
+                "/api/v2/reports/tracked-hours", params={"workspace_id": data.workspace_id, **month}
             )
-            assert signed.status_code == 303, signed.text
+            assert response.status_code == 200, response.text[:300]
+            return response
 
-            async def page_html() -> httpx.Response:
-                response = await browser.get("/reports/tracked-hours", params=month)
-                assert response.status_code == 200, response.text[:300]
-                return response
+        total = (await api_json()).json()["data"]["total"]["total_minutes"]
+        html = (await page_html()).text
+        shown = re.search(r'id="total-minutes" data-minutes="(\d+)"', html)
+        assert shown is not None and int(shown.group(1)) == int(total), (shown, total)  # the same numbers
+        print(f"month {start} → {end}: {int(total):,} minutes tracked, page {len(html):,} bytes")
 
-            async def api_json() -> httpx.Response:
-                response = await api.get(
-                    "/api/v2/reports/tracked-hours", params={"workspace_id": data.workspace_id, **month}
-                )
-                assert response.status_code == 200, response.text[:300]
-                return response
-
-            total = (await api_json()).json()["data"]["total"]["total_minutes"]
-            html = (await page_html()).text
-            shown = re.search(r'id="total-minutes" data-minutes="(\d+)"', html)
-            assert shown is not None and int(shown.group(1)) == int(total), (shown, total)  # the same numbers
-            print(f"month {start} → {end}: {int(total):,} minutes tracked, page {len(html):,} bytes")
-
-            calls = {"page  GET /reports/tracked-hours": page_html, "API   GET /api/v2/reports/tracked-hours": api_json}
-            for _ in range(warmup):
-                for call in calls.values():
-                    await call()
-            samples: dict[str, list[float]] = {label: [] for label in calls}
-            for _ in range(rounds):
-                for label, call in calls.items():
-                    started = time.perf_counter()
-                    await call()
-                    samples[label].append((time.perf_counter() - started) * 1000)
+        calls = {"page  GET /reports/tracked-hours": page_html, "API   GET /api/v2/reports/tracked-hours": api_json}
+        for _ in range(warmup):
+            for call in calls.values():
+                await call()
+        samples: dict[str, list[float]] = {label: [] for label in calls}
+        for _ in range(rounds):
+            for label, call in calls.items():
+                started = time.perf_counter()
+                await call()
+                samples[label].append((time.perf_counter() - started) * 1000)
     page_ms, api_ms = (_summary(label, values) for label, values in samples.items())
     ratio = page_ms / api_ms
     print(f"  page / API: {ratio:.2f}x (aim <= {AIM}x) {'ok' if ratio <= AIM else 'OVER'}")

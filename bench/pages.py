@@ -27,9 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -44,6 +46,27 @@ def _seed(database: Path) -> None:
     subprocess.run(
         [str(ROOT / ".venv/bin/worktally"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL, cwd=database.parent
     )
+
+
+@asynccontextmanager
+async def signed_in(
+    app: Any, email: str, password: str, token: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """A browser signed in as ``email`` (through the sign-in form) and an API client with ``token``, in process."""
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as browser,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://bench", headers={"Authorization": f"Bearer {token}"}
+        ) as api,
+    ):
+        page = await browser.get("/sign-in")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        signed = await browser.post(
+            "/sign-in", data={"csrf_token": csrf, "email": email, "password": password, "next": "/"}
+        )
+        assert signed.status_code == 303, signed.text
+        yield browser, api
 
 
 async def _interleaved(
@@ -89,19 +112,7 @@ async def run(database: Path, rounds: int, warmup: int) -> int:
         async with app.state.sessionmaker() as session, session.begin():
             user = (await session.execute(select(User).where(User.email == MEMBER))).scalar_one()
             token = (await create_personal_token(session, user_id=user.id, name="bench")).token
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            httpx.AsyncClient(transport=transport, base_url="http://bench") as browser,
-            httpx.AsyncClient(
-                transport=transport, base_url="http://bench", headers={"Authorization": f"Bearer {token}"}
-            ) as api,
-        ):
-            page = await browser.get("/sign-in")
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-            signed = await browser.post(
-                "/sign-in", data={"csrf_token": csrf, "email": MEMBER, "password": PASSWORD, "next": "/"}
-            )
-            assert signed.status_code == 303, signed.text
+        async with signed_in(app, MEMBER, PASSWORD, token) as (browser, api):
             workspaces = (await api.get("/api/v2/workspaces")).json()["data"]
             ws = workspaces[0]["id"]
             today_page = await browser.get("/")
