@@ -54,8 +54,8 @@ test-fast: setup
 	$(BIN)/pytest -q -x $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations clients/python/src scripts/gen_client_resources.py
+	$(BIN)/ruff format --check src tests bench migrations clients/python/src scripts/gen_client_resources.py
 	$(BIN)/mypy --strict src
 
 # Regenerates the Python client's models from the server's OpenAPI document (#18).

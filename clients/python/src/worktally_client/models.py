@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
-    EmailStr,
     Field,
     PositiveFloat,
     RootModel,
@@ -24,149 +23,141 @@ class ActivityDay(BaseModel):
     activity_level: int | None = Field(
         ...,
         description="Average over the day's 10-minute slots, 0..100.",
-        title='Activity Level',
+        title="Activity Level",
     )
-    date: date_aliased = Field(..., title='Date')
-    slots: int = Field(..., title='Slots')
+    date: date_aliased = Field(..., title="Date")
+    slots: int = Field(..., title="Slots")
 
 
 class ActivityOverall(BaseModel):
     activity_level: int | None = Field(
         ...,
-        description='Average over every slot of every user in the filter.',
-        title='Activity Level',
+        description="Average over every slot of every user in the filter.",
+        title="Activity Level",
     )
-    slots: int = Field(..., title='Slots')
-    users_with_activity: int = Field(..., title='Users With Activity')
+    slots: int = Field(..., title="Slots")
+    users_with_activity: int = Field(..., title="Users With Activity")
 
 
 class ActivityRecorded(BaseModel):
-    recorded: int = Field(..., title='Recorded')
+    recorded: int = Field(..., title="Recorded")
 
 
 class ActivitySlotIn(BaseModel):
-    activity_level: conint(ge=0, le=100) = Field(..., title='Activity Level')
+    activity_level: conint(ge=0, le=100) = Field(..., title="Activity Level")
     start: AwareDatetime = Field(
         ...,
-        description='Start of a 10-minute slot (minute divisible by 10, no seconds); UTC if no offset.',
-        title='Start',
+        description="Start of a 10-minute slot (minute divisible by 10, no seconds); UTC if no offset.",
+        title="Start",
     )
 
 
 class ActivityUser(BaseModel):
-    activity_level: int | None = Field(..., title='Activity Level')
-    days: list[ActivityDay] = Field(..., title='Days')
-    slots: int = Field(..., title='Slots')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    activity_level: int | None = Field(..., title="Activity Level")
+    days: list[ActivityDay] = Field(..., title="Days")
+    slots: int = Field(..., title="Slots")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class Status(StrEnum):
-    Present = 'Present'
-    Late = 'Late'
-    Left_early = 'Left early'
-    Tracked_less = 'Tracked less'
-    Absent = 'Absent'
-    On_leave = 'On leave'
-    Holiday = 'Holiday'
+    Present = "Present"
+    Late = "Late"
+    Left_early = "Left early"
+    Tracked_less = "Tracked less"
+    Absent = "Absent"
+    On_leave = "On leave"
+    Holiday = "Holiday"
 
 
 class AttendanceUser(BaseModel):
-    break_minutes: int = Field(..., title='Break Minutes')
-    breaks: list[str] = Field(
-        ..., description='Gaps between entries, local "HH:MM - HH:MM".', title='Breaks'
-    )
+    break_minutes: int = Field(..., title="Break Minutes")
+    breaks: list[str] = Field(..., description='Gaps between entries, local "HH:MM - HH:MM".', title="Breaks")
     expected_minutes: int = Field(
         ...,
-        description='Expected minutes, less leave taken that day.',
-        title='Expected Minutes',
+        description="Expected minutes, less leave taken that day.",
+        title="Expected Minutes",
     )
     first_start: AwareDatetime | None = Field(
         ...,
         description="The day's first start, with the member's UTC offset (D1).",
-        title='First Start',
+        title="First Start",
     )
-    holiday: str | None = Field(..., title='Holiday')
-    is_working_day: bool = Field(..., title='Is Working Day')
+    holiday: str | None = Field(..., title="Holiday")
+    is_working_day: bool = Field(..., title="Is Working Day")
     last_end: AwareDatetime | None = Field(
         ...,
         description="The day's last end, with the member's UTC offset (D1).",
-        title='Last End',
+        title="Last End",
     )
-    late_minutes: int = Field(..., title='Late Minutes')
-    leave_policy: str | None = Field(..., title='Leave Policy')
-    left_early_minutes: int = Field(..., title='Left Early Minutes')
-    statuses: list[Status] = Field(..., title='Statuses')
-    timezone: str = Field(..., title='Timezone')
-    tracked_minutes: int = Field(..., title='Tracked Minutes')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    late_minutes: int = Field(..., title="Late Minutes")
+    leave_policy: str | None = Field(..., title="Leave Policy")
+    left_early_minutes: int = Field(..., title="Left Early Minutes")
+    statuses: list[Status] = Field(..., title="Statuses")
+    timezone: str = Field(..., title="Timezone")
+    tracked_minutes: int = Field(..., title="Tracked Minutes")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class AuthorizationServerMetadata(BaseModel):
-    authorization_endpoint: str = Field(..., title='Authorization Endpoint')
-    code_challenge_methods_supported: list[str] = Field(
-        ..., title='Code Challenge Methods Supported'
-    )
-    grant_types_supported: list[str] = Field(..., title='Grant Types Supported')
-    issuer: str = Field(..., title='Issuer')
-    response_modes_supported: list[str] = Field(..., title='Response Modes Supported')
-    response_types_supported: list[str] = Field(..., title='Response Types Supported')
-    revocation_endpoint: str = Field(..., title='Revocation Endpoint')
+    authorization_endpoint: str = Field(..., title="Authorization Endpoint")
+    code_challenge_methods_supported: list[str] = Field(..., title="Code Challenge Methods Supported")
+    grant_types_supported: list[str] = Field(..., title="Grant Types Supported")
+    issuer: str = Field(..., title="Issuer")
+    response_modes_supported: list[str] = Field(..., title="Response Modes Supported")
+    response_types_supported: list[str] = Field(..., title="Response Types Supported")
+    revocation_endpoint: str = Field(..., title="Revocation Endpoint")
     revocation_endpoint_auth_methods_supported: list[str] = Field(
-        ..., title='Revocation Endpoint Auth Methods Supported'
+        ..., title="Revocation Endpoint Auth Methods Supported"
     )
-    scopes_supported: list[str] = Field(..., title='Scopes Supported')
-    token_endpoint: str = Field(..., title='Token Endpoint')
-    token_endpoint_auth_methods_supported: list[str] = Field(
-        ..., title='Token Endpoint Auth Methods Supported'
-    )
+    scopes_supported: list[str] = Field(..., title="Scopes Supported")
+    token_endpoint: str = Field(..., title="Token Endpoint")
+    token_endpoint_auth_methods_supported: list[str] = Field(..., title="Token Endpoint Auth Methods Supported")
 
 
 class Op(StrEnum):
-    upsert = 'upsert'
-    delete = 'delete'
+    upsert = "upsert"
+    delete = "delete"
 
 
 class Type(StrEnum):
-    member = 'member'
-    team = 'team'
-    project = 'project'
-    contract = 'contract'
-    task = 'task'
-    project_viewer = 'project_viewer'
-    time_entry = 'time_entry'
-    tracking = 'tracking'
-    time_request = 'time_request'
-    timesheet = 'timesheet'
-    leave = 'leave'
-    leave_policy = 'leave_policy'
-    expense = 'expense'
-    expense_category = 'expense_category'
-    webhook = 'webhook'
+    member = "member"
+    team = "team"
+    project = "project"
+    contract = "contract"
+    task = "task"
+    project_viewer = "project_viewer"
+    time_entry = "time_entry"
+    tracking = "tracking"
+    time_request = "time_request"
+    timesheet = "timesheet"
+    leave = "leave"
+    leave_policy = "leave_policy"
+    expense = "expense"
+    expense_category = "expense_category"
+    webhook = "webhook"
 
 
 class ChangeRead(BaseModel):
-    changed_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Changed At'
-    )
+    changed_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Changed At")
     cursor: str = Field(
         ...,
-        description='Opaque; resume after this change with ?cursor=.',
-        title='Cursor',
+        description="Opaque; resume after this change with ?cursor=.",
+        title="Cursor",
     )
     data: dict[str, Any] | None = Field(
         ...,
-        description='The resource as it was after the change; null for a delete.',
-        title='Data',
+        description="The resource as it was after the change; null for a delete.",
+        title="Data",
     )
     id: int | str = Field(
         ...,
         description="The resource's id (D4: an integer or an opaque string, as its GET has it).",
-        title='Id',
+        title="Id",
     )
-    op: Op = Field(..., title='Op')
-    type: Type = Field(..., title='Type')
+    op: Op = Field(..., title="Op")
+    type: Type = Field(..., title="Type")
 
 
 class RateType(IntEnum):
@@ -176,280 +167,258 @@ class RateType(IntEnum):
 
 
 class Screenshots(StrEnum):
-    full = 'full'
-    blurred = 'blurred'
-    no_preview = 'no_preview'
-    no_screenshot = 'no_screenshot'
-    background_blurred = 'background_blurred'
-    video_full = 'video_full'
-    video_blurred = 'video_blurred'
-    video_full_silent = 'video_full_silent'
-    video_blurred_silent = 'video_blurred_silent'
+    full = "full"
+    blurred = "blurred"
+    no_preview = "no_preview"
+    no_screenshot = "no_screenshot"
+    background_blurred = "background_blurred"
+    video_full = "video_full"
+    video_blurred = "video_blurred"
+    video_full_silent = "video_full_silent"
+    video_blurred_silent = "video_blurred_silent"
 
 
 class ContractCreate(BaseModel):
-    project_id: conint(ge=1, le=2147483647) = Field(..., title='Project Id')
+    project_id: conint(ge=1, le=2147483647) = Field(..., title="Project Id")
     rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
         None,
-        description='Saved only if the caller may see rates and the project is billable.',
-        title='Rate',
+        description="Saved only if the caller may see rates and the project is billable.",
+        title="Rate",
     )
-    rate_type: RateType | None = Field(1, title='Rate Type')
-    screenshots: Screenshots | None = Field('full', title='Screenshots')
-    user_id: conint(ge=1, le=2147483647) = Field(..., title='User Id')
+    rate_type: RateType | None = Field(1, title="Rate Type")
+    screenshots: Screenshots | None = Field("full", title="Screenshots")
+    user_id: conint(ge=1, le=2147483647) = Field(..., title="User Id")
     weekly_hours_limit: conint(ge=1, le=168) | None = Field(
-        168, description='Hours per week, 1..168.', title='Weekly Hours Limit'
+        168, description="Hours per week, 1..168.", title="Weekly Hours Limit"
     )
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class ContractRead(BaseModel):
-    created_at: AwareDatetime | None = Field(..., title='Created At')
-    currency: str | None = Field(..., title='Currency')
-    id: int = Field(..., title='Id')
-    project_icon: str | None = Field(..., title='Project Icon')
-    project_id: int = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    rate: float | None = Field(..., title='Rate')
-    rate_type: int | None = Field(..., title='Rate Type')
-    screenshots: str | None = Field(..., title='Screenshots')
-    screenshots_label: str | None = Field(..., title='Screenshots Label')
-    status: str = Field(..., title='Status')
-    updated_at: AwareDatetime | None = Field(..., title='Updated At')
-    user_email: str | None = Field(..., title='User Email')
-    user_firstname: str | None = Field(..., title='User Firstname')
-    user_id: int = Field(..., title='User Id')
-    user_lastname: str | None = Field(..., title='User Lastname')
-    user_role: str | None = Field(..., title='User Role')
-    weekly_hours_limit: int | None = Field(..., title='Weekly Hours Limit')
+    created_at: AwareDatetime | None = Field(..., title="Created At")
+    currency: str | None = Field(..., title="Currency")
+    id: int = Field(..., title="Id")
+    project_icon: str | None = Field(..., title="Project Icon")
+    project_id: int = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    rate: float | None = Field(..., title="Rate")
+    rate_type: int | None = Field(..., title="Rate Type")
+    screenshots: str | None = Field(..., title="Screenshots")
+    screenshots_label: str | None = Field(..., title="Screenshots Label")
+    status: str = Field(..., title="Status")
+    updated_at: AwareDatetime | None = Field(..., title="Updated At")
+    user_email: str | None = Field(..., title="User Email")
+    user_firstname: str | None = Field(..., title="User Firstname")
+    user_id: int = Field(..., title="User Id")
+    user_lastname: str | None = Field(..., title="User Lastname")
+    user_role: str | None = Field(..., title="User Role")
+    weekly_hours_limit: int | None = Field(..., title="Weekly Hours Limit")
 
 
 class Status1(StrEnum):
-    active = 'active'
-    paused = 'paused'
+    active = "active"
+    paused = "paused"
 
 
 class ContractUpdate(BaseModel):
     rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
         None,
-        description='Updated only if the caller may see rates and the project is billable.',
-        title='Rate',
+        description="Updated only if the caller may see rates and the project is billable.",
+        title="Rate",
     )
-    rate_type: RateType | None = Field(None, title='Rate Type')
-    screenshots: Screenshots | None = Field(None, title='Screenshots')
-    status: Status1 | None = Field(None, title='Status')
-    weekly_hours_limit: conint(ge=1, le=168) | None = Field(
-        None, title='Weekly Hours Limit'
-    )
+    rate_type: RateType | None = Field(None, title="Rate Type")
+    screenshots: Screenshots | None = Field(None, title="Screenshots")
+    status: Status1 | None = Field(None, title="Status")
+    weekly_hours_limit: conint(ge=1, le=168) | None = Field(None, title="Weekly Hours Limit")
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class CurrentTrackerData(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
-    contract_id: int | None = Field(..., title='Contract Id')
-    date: date_aliased = Field(
-        ..., description="Today in the member's timezone (D9).", title='Date'
-    )
-    is_tracking: bool = Field(..., title='Is Tracking')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    started_at: AwareDatetime | None = Field(..., title='Started At')
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
+    activity_description: str | None = Field(..., title="Activity Description")
+    contract_id: int | None = Field(..., title="Contract Id")
+    date: date_aliased = Field(..., description="Today in the member's timezone (D9).", title="Date")
+    is_tracking: bool = Field(..., title="Is Tracking")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    started_at: AwareDatetime | None = Field(..., title="Started At")
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
     total_minutes: int = Field(
         ...,
         description="The day's saved minutes plus the running tracker's minutes.",
-        title='Total Minutes',
+        title="Total Minutes",
     )
     total_seconds: int = Field(
         ...,
-        description='Seconds of the running tracker beyond its whole minutes.',
-        title='Total Seconds',
+        description="Seconds of the running tracker beyond its whole minutes.",
+        title="Total Seconds",
     )
-    user_id: int = Field(..., title='User Id')
+    user_id: int = Field(..., title="User Id")
 
 
 class DailyAttendanceReport(BaseModel):
-    date: date_aliased = Field(..., title='Date')
-    expected_daily_minutes: int = Field(..., title='Expected Daily Minutes')
-    late_grace_minutes: int = Field(..., title='Late Grace Minutes')
-    report_type: Literal['daily_attendance'] = Field(
-        'daily_attendance', title='Report Type'
-    )
-    users: list[AttendanceUser] = Field(..., title='Users')
-    workday_start_time: str = Field(..., title='Workday Start Time')
+    date: date_aliased = Field(..., title="Date")
+    expected_daily_minutes: int = Field(..., title="Expected Daily Minutes")
+    late_grace_minutes: int = Field(..., title="Late Grace Minutes")
+    report_type: Literal["daily_attendance"] = Field("daily_attendance", title="Report Type")
+    users: list[AttendanceUser] = Field(..., title="Users")
+    workday_start_time: str = Field(..., title="Workday Start Time")
 
 
 class DailyProjectMinutes(BaseModel):
-    contract_id: int | None = Field(..., title='Contract Id')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
+    contract_id: int | None = Field(..., title="Contract Id")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
     total_amount: dict[str, float] | None = Field(
         None,
         description='Per currency (`{"USD": 12.5}`); only when the caller may see rates (D6).',
-        title='Total Amount',
+        title="Total Amount",
     )
-    total_minutes: int = Field(..., title='Total Minutes')
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 class DescriptionTotal(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
-    total_minutes: int = Field(..., title='Total Minutes')
+    activity_description: str | None = Field(..., title="Activity Description")
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 class DescriptionUser(BaseModel):
-    descriptions: list[DescriptionTotal] = Field(..., title='Descriptions')
-    total_minutes: int = Field(..., title='Total Minutes')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    descriptions: list[DescriptionTotal] = Field(..., title="Descriptions")
+    total_minutes: int = Field(..., title="Total Minutes")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class ExpenseCategoryCreate(BaseModel):
-    name: constr(min_length=1, max_length=200) = Field(..., title='Name')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    name: constr(min_length=1, max_length=200) = Field(..., title="Name")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class ExpenseCategoryRead(BaseModel):
-    id: str = Field(..., title='Id')
-    name: str = Field(..., title='Name')
+    id: str = Field(..., title="Id")
+    name: str = Field(..., title="Name")
 
 
 class ExpenseCategoryUpdate(BaseModel):
-    name: constr(min_length=1, max_length=200) = Field(..., title='Name')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    name: constr(min_length=1, max_length=200) = Field(..., title="Name")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class ExpenseCreate(BaseModel):
-    amount: PositiveFloat | str = Field(
-        ..., description='More than 0, two decimals.', title='Amount'
-    )
+    amount: PositiveFloat | str = Field(..., description="More than 0, two decimals.", title="Amount")
     category_id: constr(max_length=64) | None = Field(
-        None, description='An expense category of the workspace.', title='Category Id'
+        None, description="An expense category of the workspace.", title="Category Id"
     )
-    date: date_aliased = Field(..., title='Date')
-    expense_name: constr(min_length=1, max_length=255) = Field(
-        ..., title='Expense Name'
-    )
+    date: date_aliased = Field(..., title="Date")
+    expense_name: constr(min_length=1, max_length=255) = Field(..., title="Expense Name")
     is_billable: bool | None = Field(
         False,
-        description='Becomes type billable / non-billable (D14).',
-        title='Is Billable',
+        description="Becomes type billable / non-billable (D14).",
+        title="Is Billable",
     )
-    note: constr(max_length=5000) | None = Field(None, title='Note')
-    project_id: conint(ge=1, le=2147483647) | None = Field(None, title='Project Id')
+    note: constr(max_length=5000) | None = Field(None, title="Note")
+    project_id: conint(ge=1, le=2147483647) | None = Field(None, title="Project Id")
     user_id: conint(ge=1, le=2147483647) | None = Field(
         None,
-        description='Owner/EM: the member the expense is for (extension).',
-        title='User Id',
+        description="Owner/EM: the member the expense is for (extension).",
+        title="User Id",
     )
     workspace_id: int | None = Field(
         None,
-        description='May be given here or in the query (D3).',
-        title='Workspace Id',
+        description="May be given here or in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class Type1(StrEnum):
-    billable = 'billable'
-    non_billable = 'non-billable'
+    billable = "billable"
+    non_billable = "non-billable"
 
 
 class ExpenseRead(BaseModel):
     added_dte: str = Field(
         ...,
         description='The day it was added, formatted like "Jan 15, 2024".',
-        title='Added Dte',
+        title="Added Dte",
     )
     amount: float = Field(
         ...,
-        description='Money: at most two decimals, exact (D1).',
+        description="Money: at most two decimals, exact (D1).",
         examples=[337.5],
-        title='Amount',
+        title="Amount",
     )
-    category: str | None = Field(..., title='Category')
-    category_id: str | None = Field(..., title='Category Id')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    currency: str = Field(..., title='Currency')
-    date: date_aliased = Field(..., title='Date')
-    expense_date: str = Field(
-        ..., description='Formatted like "Jan 15, 2024".', title='Expense Date'
-    )
-    expense_name: str = Field(..., title='Expense Name')
-    id: str = Field(..., title='Id')
-    member: str | None = Field(
-        ..., description="The member's full name.", title='Member'
-    )
-    note: str | None = Field(..., title='Note')
-    project: str | None = Field(..., title='Project')
-    project_id: int | None = Field(..., title='Project Id')
-    type: Type1 = Field(..., title='Type')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
-    user_id: int = Field(..., title='User Id')
+    category: str | None = Field(..., title="Category")
+    category_id: str | None = Field(..., title="Category Id")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    currency: str = Field(..., title="Currency")
+    date: date_aliased = Field(..., title="Date")
+    expense_date: str = Field(..., description='Formatted like "Jan 15, 2024".', title="Expense Date")
+    expense_name: str = Field(..., title="Expense Name")
+    id: str = Field(..., title="Id")
+    member: str | None = Field(..., description="The member's full name.", title="Member")
+    note: str | None = Field(..., title="Note")
+    project: str | None = Field(..., title="Project")
+    project_id: int | None = Field(..., title="Project Id")
+    type: Type1 = Field(..., title="Type")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    user_id: int = Field(..., title="User Id")
 
 
 class ExpenseUpdate(BaseModel):
-    amount: PositiveFloat | str | None = Field(None, title='Amount')
+    amount: PositiveFloat | str | None = Field(None, title="Amount")
     category_id: constr(max_length=64) | None = Field(
-        None, description='null removes the category.', title='Category Id'
+        None, description="null removes the category.", title="Category Id"
     )
-    date: date_aliased | None = Field(None, title='Date')
-    expense_name: constr(min_length=1, max_length=255) | None = Field(
-        None, title='Expense Name'
-    )
-    is_billable: bool | None = Field(None, title='Is Billable')
-    note: constr(max_length=5000) | None = Field(None, title='Note')
+    date: date_aliased | None = Field(None, title="Date")
+    expense_name: constr(min_length=1, max_length=255) | None = Field(None, title="Expense Name")
+    is_billable: bool | None = Field(None, title="Is Billable")
+    note: constr(max_length=5000) | None = Field(None, title="Note")
     project_id: conint(ge=1, le=2147483647) | None = Field(
-        None, description='null removes the project.', title='Project Id'
+        None, description="null removes the project.", title="Project Id"
     )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class LeaveApprove(BaseModel):
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class Unit(StrEnum):
-    days = 'days'
-    hours = 'hours'
+    days = "days"
+    hours = "hours"
 
 
 class LeaveBalanceItem(BaseModel):
     allowance: int | float = Field(
         ...,
-        description='The yearly allowance times the calendar years the range touches.',
-        title='Allowance',
+        description="The yearly allowance times the calendar years the range touches.",
+        title="Allowance",
     )
-    balance: str = Field(..., description='"10 days", "6.5 hours".', title='Balance')
-    balance_value: int | float = Field(..., title='Balance Value')
-    leave_type: str = Field(..., description="The policy's name.", title='Leave Type')
-    policy_id: int = Field(..., title='Policy Id')
-    unit: Unit = Field(..., title='Unit')
-    used: int | float = Field(
-        ..., description='Approved leave inside the range.', title='Used'
-    )
+    balance: str = Field(..., description='"10 days", "6.5 hours".', title="Balance")
+    balance_value: int | float = Field(..., title="Balance Value")
+    leave_type: str = Field(..., description="The policy's name.", title="Leave Type")
+    policy_id: int = Field(..., title="Policy Id")
+    unit: Unit = Field(..., title="Unit")
+    used: int | float = Field(..., description="Approved leave inside the range.", title="Used")
 
 
 class LeaveBalanceRead(BaseModel):
-    leave_information: list[LeaveBalanceItem] = Field(..., title='Leave Information')
+    leave_information: list[LeaveBalanceItem] = Field(..., title="Leave Information")
     total_balance: str | None = Field(
         ...,
-        description='The sum of the balances when all share one unit, else null.',
-        title='Total Balance',
+        description="The sum of the balances when all share one unit, else null.",
+        title="Total Balance",
     )
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class LeavePeriod(IntEnum):
@@ -459,32 +428,28 @@ class LeavePeriod(IntEnum):
 
 
 class LeaveCreate(BaseModel):
-    end: date_aliased = Field(..., title='End')
-    end_time: str | None = Field(
-        None, description='HH:mm, hour-based policies.', title='End Time'
-    )
+    end: date_aliased = Field(..., title="End")
+    end_time: str | None = Field(None, description="HH:mm, hour-based policies.", title="End Time")
     hours_per_day: confloat(le=24.0, gt=0.0) | str | None = Field(
         None,
-        description='Hour-based policies, instead of times.',
-        title='Hours Per Day',
+        description="Hour-based policies, instead of times.",
+        title="Hours Per Day",
     )
     leave_period: LeavePeriod | None = Field(
         0,
         description="0 full day, 1 first half, 2 second half, on every working day of the range (D10). On an hour-based policy a half day is half the policy's hours_per_day and gives neither times nor hours_per_day.",
-        title='Leave Period',
+        title="Leave Period",
     )
-    policy_id: conint(ge=1, le=2147483647) = Field(..., title='Policy Id')
-    reason: constr(max_length=2000) | None = Field(None, title='Reason')
-    start: date_aliased = Field(..., title='Start')
-    start_time: str | None = Field(
-        None, description='HH:mm, hour-based policies.', title='Start Time'
-    )
+    policy_id: conint(ge=1, le=2147483647) = Field(..., title="Policy Id")
+    reason: constr(max_length=2000) | None = Field(None, title="Reason")
+    start: date_aliased = Field(..., title="Start")
+    start_time: str | None = Field(None, description="HH:mm, hour-based policies.", title="Start Time")
     user_id: conint(ge=1, le=2147483647) | None = Field(
         None,
-        description='The member on leave; the caller when omitted.',
-        title='User Id',
+        description="The member on leave; the caller when omitted.",
+        title="User Id",
     )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class MemberId(RootModel[conint(ge=1, le=2147483647)]):
@@ -496,63 +461,57 @@ MemberIds = TypeAliasType(
     Annotated[
         list[MemberId],
         Field(
-            description='The members the policy applies to; omitted or null: every member, now and later.',
+            description="The members the policy applies to; omitted or null: every member, now and later.",
             max_length=10000,
-            title='Member Ids',
+            title="Member Ids",
         ),
     ],
 )
 
 
 class LeavePolicyCreate(BaseModel):
-    allow_negative_balance: bool | None = Field(False, title='Allow Negative Balance')
+    allow_negative_balance: bool | None = Field(False, title="Allow Negative Balance")
     allowance: confloat(ge=0.0) | str | None = Field(
-        '0', description="Per calendar year, in the policy's unit.", title='Allowance'
+        "0", description="Per calendar year, in the policy's unit.", title="Allowance"
     )
-    hours_per_day: confloat(le=24.0, gt=0.0) | str | None = Field(
-        '8', title='Hours Per Day'
-    )
-    is_paid: bool | None = Field(True, title='Is Paid')
+    hours_per_day: confloat(le=24.0, gt=0.0) | str | None = Field("8", title="Hours Per Day")
+    is_paid: bool | None = Field(True, title="Is Paid")
     member_ids: MemberIds | None = Field(
         None,
-        description='The members the policy applies to; omitted or null: every member, now and later.',
-        title='Member Ids',
+        description="The members the policy applies to; omitted or null: every member, now and later.",
+        title="Member Ids",
     )
-    name: constr(min_length=1, max_length=200) = Field(..., title='Name')
-    reason_required: bool | None = Field(False, title='Reason Required')
+    name: constr(min_length=1, max_length=200) = Field(..., title="Name")
+    reason_required: bool | None = Field(False, title="Reason Required")
     unit: Unit = Field(
         ...,
-        description='days or hours; fixed once the policy is created.',
-        title='Unit',
+        description="days or hours; fixed once the policy is created.",
+        title="Unit",
     )
     workspace_id: int | None = Field(
         None,
-        description='May be given here or in the query (D3).',
-        title='Workspace Id',
+        description="May be given here or in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class LeavePolicyRead(BaseModel):
-    allow_negative_balance: bool = Field(..., title='Allow Negative Balance')
-    allowance: int | float = Field(..., title='Allowance')
-    applies_to_all: bool = Field(..., title='Applies To All')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    hours_per_day: int | float = Field(..., title='Hours Per Day')
-    id: int = Field(..., title='Id')
-    is_paid: bool = Field(..., title='Is Paid')
+    allow_negative_balance: bool = Field(..., title="Allow Negative Balance")
+    allowance: int | float = Field(..., title="Allowance")
+    applies_to_all: bool = Field(..., title="Applies To All")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    hours_per_day: int | float = Field(..., title="Hours Per Day")
+    id: int = Field(..., title="Id")
+    is_paid: bool = Field(..., title="Is Paid")
     member_ids: list[int] | None = Field(
         ...,
-        description='null when the policy applies to every member.',
-        title='Member Ids',
+        description="null when the policy applies to every member.",
+        title="Member Ids",
     )
-    name: str = Field(..., title='Name')
-    reason_required: bool = Field(..., title='Reason Required')
-    unit: Unit = Field(..., title='Unit')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
+    name: str = Field(..., title="Name")
+    reason_required: bool = Field(..., title="Reason Required")
+    unit: Unit = Field(..., title="Unit")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
 
 
 class MemberIds1Item(RootModel[conint(ge=1, le=2147483647)]):
@@ -564,144 +523,138 @@ MemberIds1 = TypeAliasType(
     Annotated[
         list[MemberIds1Item],
         Field(
-            description='Omitted: unchanged; null: every member; a list: those members.',
+            description="Omitted: unchanged; null: every member; a list: those members.",
             max_length=10000,
-            title='Member Ids',
+            title="Member Ids",
         ),
     ],
 )
 
 
 class LeavePolicyUpdate(BaseModel):
-    allow_negative_balance: bool | None = Field(None, title='Allow Negative Balance')
-    allowance: confloat(ge=0.0) | str | None = Field(None, title='Allowance')
-    hours_per_day: confloat(le=24.0, gt=0.0) | str | None = Field(
-        None, title='Hours Per Day'
-    )
-    is_paid: bool | None = Field(None, title='Is Paid')
+    allow_negative_balance: bool | None = Field(None, title="Allow Negative Balance")
+    allowance: confloat(ge=0.0) | str | None = Field(None, title="Allowance")
+    hours_per_day: confloat(le=24.0, gt=0.0) | str | None = Field(None, title="Hours Per Day")
+    is_paid: bool | None = Field(None, title="Is Paid")
     member_ids: MemberIds1 | None = Field(
         None,
-        description='Omitted: unchanged; null: every member; a list: those members.',
-        title='Member Ids',
+        description="Omitted: unchanged; null: every member; a list: those members.",
+        title="Member Ids",
     )
-    name: constr(min_length=1, max_length=200) | None = Field(None, title='Name')
-    reason_required: bool | None = Field(None, title='Reason Required')
+    name: constr(min_length=1, max_length=200) | None = Field(None, title="Name")
+    reason_required: bool | None = Field(None, title="Reason Required")
     unit: Unit | None = Field(
         None,
-        description='Must equal the current unit (it cannot change).',
-        title='Unit',
+        description="Must equal the current unit (it cannot change).",
+        title="Unit",
     )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class IsPaid(StrEnum):
-    yes = 'yes'
-    no = 'no'
+    yes = "yes"
+    no = "no"
 
 
 class Status2(StrEnum):
-    pending = 'pending'
-    approved = 'approved'
-    rejected = 'rejected'
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
 
 
 class LeaveReject(BaseModel):
-    reason: constr(max_length=1000) | None = Field(None, title='Reason')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    reason: constr(max_length=1000) | None = Field(None, title="Reason")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class LeaveTotal(BaseModel):
-    days: int | float = Field(..., title='Days')
-    hours: int | float = Field(..., title='Hours')
+    days: int | float = Field(..., title="Days")
+    hours: int | float = Field(..., title="Hours")
 
 
 class Role(StrEnum):
-    Executive_manager = 'Executive manager'
-    Project_manager = 'Project manager'
-    Team_manager = 'Team manager'
-    Regular_User = 'Regular User'
-    Project_viewer = 'Project viewer'
+    Executive_manager = "Executive manager"
+    Project_manager = "Project manager"
+    Team_manager = "Team manager"
+    Regular_User = "Regular User"
+    Project_viewer = "Project viewer"
 
 
 class MemberInvite(BaseModel):
-    email: EmailStr = Field(..., title='Email')
-    firstname: constr(min_length=1, max_length=100) = Field(..., title='Firstname')
-    lastname: constr(min_length=1, max_length=100) = Field(..., title='Lastname')
-    role: Role = Field(..., title='Role')
+    email: constr(min_length=3, max_length=254) = Field(..., title="Email")
+    firstname: constr(min_length=1, max_length=100) = Field(..., title="Firstname")
+    lastname: constr(min_length=1, max_length=100) = Field(..., title="Lastname")
+    role: Role = Field(..., title="Role")
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given here or in the query string (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given here or in the query string (D3).",
+        title="Workspace Id",
     )
 
 
 class MemberInvited(BaseModel):
     invitation_link: str | None = Field(
         ...,
-        description='The link that lets the invitee choose their password and join. Null when the e-mail already has an account: its owner gets the invitation by e-mail and accepts it by signing in, and no invitation can set or change the password of an existing account.',
-        title='Invitation Link',
+        description="The link that lets the invitee choose their password and join. Null when the e-mail already has an account: its owner gets the invitation by e-mail and accepts it by signing in, and no invitation can set or change the password of an existing account.",
+        title="Invitation Link",
     )
     user_id: int = Field(
         ...,
         description="The new member's id in this workspace (D4: member ids are user ids), for giving them contracts and tasks before they accept (D12).",
-        title='User Id',
+        title="User Id",
     )
 
 
 class CurrentRole(StrEnum):
-    Owner = 'Owner'
-    Executive_manager = 'Executive manager'
-    Project_manager = 'Project manager'
-    Team_manager = 'Team manager'
-    Regular_User = 'Regular User'
-    Project_viewer = 'Project viewer'
+    Owner = "Owner"
+    Executive_manager = "Executive manager"
+    Project_manager = "Project manager"
+    Team_manager = "Team manager"
+    Regular_User = "Regular User"
+    Project_viewer = "Project viewer"
 
 
 class Status3(StrEnum):
-    active = 'active'
-    inactive = 'inactive'
-    left = 'left'
-    unknown = 'unknown'
+    active = "active"
+    inactive = "inactive"
+    left = "left"
+    unknown = "unknown"
 
 
 class MemberRead(BaseModel):
-    avatar: str | None = Field(..., title='Avatar')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    currency: str = Field(..., title='Currency')
-    current_role: CurrentRole = Field(..., title='Current Role')
-    deleted_at: AwareDatetime | None = Field(..., title='Deleted At')
-    email: str = Field(..., title='Email')
-    firstname: str = Field(..., title='Firstname')
-    id: int = Field(..., description="The member's user id.", title='Id')
-    is_blocked: bool = Field(..., title='Is Blocked')
-    lastname: str = Field(..., title='Lastname')
+    avatar: str | None = Field(..., title="Avatar")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    currency: str = Field(..., title="Currency")
+    current_role: CurrentRole = Field(..., title="Current Role")
+    deleted_at: AwareDatetime | None = Field(..., title="Deleted At")
+    email: str = Field(..., title="Email")
+    firstname: str = Field(..., title="Firstname")
+    id: int = Field(..., description="The member's user id.", title="Id")
+    is_blocked: bool = Field(..., title="Is Blocked")
+    lastname: str = Field(..., title="Lastname")
     rate: float | None = Field(
         ...,
         description="Null unless the caller may see this member's rates (D6).",
-        title='Rate',
+        title="Rate",
     )
-    rate_status: int = Field(..., title='Rate Status')
-    rate_type: str = Field(..., title='Rate Type')
-    screenshots: str = Field(..., title='Screenshots')
-    status: Status3 = Field(..., title='Status')
+    rate_status: int = Field(..., title="Rate Status")
+    rate_type: str = Field(..., title="Rate Type")
+    screenshots: str = Field(..., title="Screenshots")
+    status: Status3 = Field(..., title="Status")
     team_id: int | None = Field(
         ...,
         description="Extension: the id of the member's team (D17).",
-        title='Team Id',
+        title="Team Id",
     )
-    team_name: str | None = Field(..., title='Team Name')
+    team_name: str | None = Field(..., title="Team Name")
     timezone: str | None = Field(
         ...,
         description="The member's IANA time zone, or the workspace's when unset (D9).",
-        title='Timezone',
+        title="Timezone",
     )
-    title: str | None = Field(..., title='Title')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
-    weekly_hours_limit: int = Field(..., title='Weekly Hours Limit')
+    title: str | None = Field(..., title="Title")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    weekly_hours_limit: int = Field(..., title="Weekly Hours Limit")
 
 
 class RateStatus(IntEnum):
@@ -715,108 +668,98 @@ class RemoveAvatar(IntEnum):
 
 
 class MemberUpdate(BaseModel):
-    email: EmailStr | None = Field(None, title='Email')
-    firstname: constr(min_length=1, max_length=100) | None = Field(
-        None, title='Firstname'
-    )
-    lastname: constr(min_length=1, max_length=100) | None = Field(
-        None, title='Lastname'
-    )
+    email: constr(min_length=3, max_length=254) | None = Field(None, title="Email")
+    firstname: constr(min_length=1, max_length=100) | None = Field(None, title="Firstname")
+    lastname: constr(min_length=1, max_length=100) | None = Field(None, title="Lastname")
     rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
-        None, description="Extension: the member's hourly rate.", title='Rate'
+        None, description="Extension: the member's hourly rate.", title="Rate"
     )
-    rate_status: RateStatus | None = Field(None, title='Rate Status')
-    remove_avatar: RemoveAvatar | None = Field(None, title='Remove Avatar')
-    role: Role | None = Field(None, title='Role')
+    rate_status: RateStatus | None = Field(None, title="Rate Status")
+    remove_avatar: RemoveAvatar | None = Field(None, title="Remove Avatar")
+    role: Role | None = Field(None, title="Role")
     team_id: conint(ge=1, le=9223372036854776000) | None = Field(
         None,
-        description='Extension: put the member in this team (D17); null takes them out of every team.',
-        title='Team Id',
+        description="Extension: put the member in this team (D17); null takes them out of every team.",
+        title="Team Id",
     )
-    timezone: constr(max_length=64) | None = Field(None, title='Timezone')
-    title: constr(max_length=200) | None = Field(
-        None, description='Extension: job title.', title='Title'
-    )
-    weekly_hours_limit: conint(ge=0, le=168) | None = Field(
-        None, title='Weekly Hours Limit'
-    )
+    timezone: constr(max_length=64) | None = Field(None, title="Timezone")
+    title: constr(max_length=200) | None = Field(None, description="Extension: job title.", title="Title")
+    weekly_hours_limit: conint(ge=0, le=168) | None = Field(None, title="Weekly Hours Limit")
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given here or in the query string (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given here or in the query string (D3).",
+        title="Workspace Id",
     )
 
 
 class OAuthErrorResponse(BaseModel):
-    error: str = Field(..., examples=['invalid_grant'], title='Error')
-    error_description: str | None = Field(None, title='Error Description')
-    error_uri: str | None = Field(None, title='Error Uri')
+    error: str = Field(..., examples=["invalid_grant"], title="Error")
+    error_description: str | None = Field(None, title="Error Description")
+    error_uri: str | None = Field(None, title="Error Uri")
 
 
 class Pagination(BaseModel):
-    current_page: int = Field(..., title='Current Page')
-    from_: int | None = Field(..., alias='from', title='From')
-    last_page: int = Field(..., title='Last Page')
-    per_page: int = Field(..., title='Per Page')
-    to: int | None = Field(..., title='To')
-    total: int = Field(..., title='Total')
+    current_page: int = Field(..., title="Current Page")
+    from_: int | None = Field(..., alias="from", title="From")
+    last_page: int = Field(..., title="Last Page")
+    per_page: int = Field(..., title="Per Page")
+    to: int | None = Field(..., title="To")
+    total: int = Field(..., title="Total")
 
 
 class ProjectAssignment(BaseModel):
-    project_id: int = Field(..., title='Project Id')
+    project_id: int = Field(..., title="Project Id")
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given here or in the query string (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given here or in the query string (D3).",
+        title="Workspace Id",
     )
 
 
 class ProjectViewerCreate(BaseModel):
-    email: EmailStr = Field(..., title='Email')
-    firstname: constr(min_length=1, max_length=100) = Field(..., title='Firstname')
-    lastname: constr(min_length=1, max_length=100) = Field(..., title='Lastname')
+    email: constr(min_length=3, max_length=254) = Field(..., title="Email")
+    firstname: constr(min_length=1, max_length=100) = Field(..., title="Firstname")
+    lastname: constr(min_length=1, max_length=100) = Field(..., title="Lastname")
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given here or in the query string (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given here or in the query string (D3).",
+        title="Workspace Id",
     )
 
 
 class Status4(StrEnum):
-    active = 'active'
-    inactive = 'inactive'
-    left = 'left'
+    active = "active"
+    inactive = "inactive"
+    left = "left"
 
 
 class ReportFormat(StrEnum):
-    json = 'json'
-    csv = 'csv'
+    json = "json"
+    csv = "csv"
 
 
 class TagInput(BaseModel):
-    color: (
-        constr(pattern=r'^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$') | None
-    ) = Field(None, title='Color')
-    name: constr(min_length=1, max_length=100) = Field(..., title='Name')
+    color: constr(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$") | None = Field(None, title="Color")
+    name: constr(min_length=1, max_length=100) = Field(..., title="Name")
 
 
 class TagRead(BaseModel):
-    color: str | None = Field(..., title='Color')
-    id: int = Field(..., title='Id')
-    name: str = Field(..., title='Name')
+    color: str | None = Field(..., title="Color")
+    id: int = Field(..., title="Id")
+    name: str = Field(..., title="Name")
 
 
 class TaskAssigneeRead(BaseModel):
-    email: str | None = Field(..., title='Email')
-    firstname: str | None = Field(..., title='Firstname')
-    id: int = Field(..., title='Id')
-    lastname: str | None = Field(..., title='Lastname')
+    email: str | None = Field(..., title="Email")
+    firstname: str | None = Field(..., title="Firstname")
+    id: int = Field(..., title="Id")
+    lastname: str | None = Field(..., title="Lastname")
 
 
 class TaskAssignmentRead(BaseModel):
-    id: int = Field(..., title='Id')
-    task_id: int = Field(..., title='Task Id')
-    user_id: int = Field(..., title='User Id')
+    id: int = Field(..., title="Id")
+    task_id: int = Field(..., title="Task Id")
+    user_id: int = Field(..., title="User Id")
 
 
 class Assignee(RootModel[conint(ge=1, le=2147483647)]):
@@ -824,8 +767,8 @@ class Assignee(RootModel[conint(ge=1, le=2147483647)]):
 
 
 class TaskDay(BaseModel):
-    date: date_aliased = Field(..., title='Date')
-    total_minutes: int = Field(..., title='Total Minutes')
+    date: date_aliased = Field(..., title="Date")
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 class TaskPriority(IntEnum):
@@ -836,32 +779,32 @@ class TaskPriority(IntEnum):
 
 
 class TaskRead(BaseModel):
-    assignees: list[TaskAssigneeRead] = Field(..., title='Assignees')
-    completed_at: AwareDatetime | None = Field(..., title='Completed At')
-    created_at: AwareDatetime | None = Field(..., title='Created At')
-    creator_id: int = Field(..., title='Creator Id')
-    deleted_at: AwareDatetime | None = Field(..., title='Deleted At')
-    description: str | None = Field(..., title='Description')
-    end_date: date_aliased | None = Field(..., title='End Date')
-    id: int = Field(..., title='Id')
-    owner_id: int = Field(..., title='Owner Id')
-    parent_id: int | None = Field(..., title='Parent Id')
-    priority: int = Field(..., title='Priority')
-    priority_name: str = Field(..., title='Priority Name')
-    project_id: int = Field(..., title='Project Id')
-    start_date: date_aliased | None = Field(..., title='Start Date')
-    status: int = Field(..., title='Status')
-    status_name: str = Field(..., title='Status Name')
-    title: str = Field(..., title='Title')
-    updated_at: AwareDatetime | None = Field(..., title='Updated At')
+    assignees: list[TaskAssigneeRead] = Field(..., title="Assignees")
+    completed_at: AwareDatetime | None = Field(..., title="Completed At")
+    created_at: AwareDatetime | None = Field(..., title="Created At")
+    creator_id: int = Field(..., title="Creator Id")
+    deleted_at: AwareDatetime | None = Field(..., title="Deleted At")
+    description: str | None = Field(..., title="Description")
+    end_date: date_aliased | None = Field(..., title="End Date")
+    id: int = Field(..., title="Id")
+    owner_id: int = Field(..., title="Owner Id")
+    parent_id: int | None = Field(..., title="Parent Id")
+    priority: int = Field(..., title="Priority")
+    priority_name: str = Field(..., title="Priority Name")
+    project_id: int = Field(..., title="Project Id")
+    start_date: date_aliased | None = Field(..., title="Start Date")
+    status: int = Field(..., title="Status")
+    status_name: str = Field(..., title="Status Name")
+    title: str = Field(..., title="Title")
+    updated_at: AwareDatetime | None = Field(..., title="Updated At")
 
 
 class TaskScope(BaseModel):
-    project_id: conint(ge=1, le=2147483647) | None = Field(None, title='Project Id')
+    project_id: conint(ge=1, le=2147483647) | None = Field(None, title="Project Id")
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
@@ -873,11 +816,11 @@ class TaskStatus(IntEnum):
 
 
 class TaskTotal(BaseModel):
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
-    total_minutes: int = Field(..., title='Total Minutes')
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 Assignees = TypeAliasType(
@@ -885,65 +828,59 @@ Assignees = TypeAliasType(
     Annotated[
         list[Assignee],
         Field(
-            description='User ids; each must hold a contract on the project.',
+            description="User ids; each must hold a contract on the project.",
             max_length=100,
-            title='Assignees',
+            title="Assignees",
         ),
     ],
 )
 
 
 class TaskUpdate(BaseModel):
-    assignees: Assignees | None = Field(
-        None, description='Replaces the assignees.', title='Assignees'
-    )
-    description: constr(max_length=10000) | None = Field(None, title='Description')
-    end_date: date_aliased | None = Field(None, title='End Date')
-    parent_id: conint(ge=1, le=2147483647) | None = Field(None, title='Parent Id')
+    assignees: Assignees | None = Field(None, description="Replaces the assignees.", title="Assignees")
+    description: constr(max_length=10000) | None = Field(None, title="Description")
+    end_date: date_aliased | None = Field(None, title="End Date")
+    parent_id: conint(ge=1, le=2147483647) | None = Field(None, title="Parent Id")
     priority: TaskPriority | None = None
-    project_id: conint(ge=1, le=2147483647) | None = Field(None, title='Project Id')
-    start_date: date_aliased | None = Field(None, title='Start Date')
+    project_id: conint(ge=1, le=2147483647) | None = Field(None, title="Project Id")
+    start_date: date_aliased | None = Field(None, title="Start Date")
     status: TaskStatus | None = None
-    title: constr(min_length=1, max_length=500) | None = Field(None, title='Title')
+    title: constr(min_length=1, max_length=500) | None = Field(None, title="Title")
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class TeamCreate(BaseModel):
     manager_ids: list[int] | None = Field(
         [],
-        description='Active members of the workspace (user ids).',
+        description="Active members of the workspace (user ids).",
         max_length=1000,
-        title='Manager Ids',
+        title="Manager Ids",
     )
     member_ids: list[int] | None = Field(
         [],
-        description='Active members of the workspace (user ids).',
+        description="Active members of the workspace (user ids).",
         max_length=1000,
-        title='Member Ids',
+        title="Member Ids",
     )
-    name: constr(min_length=1, max_length=200) = Field(..., title='Name')
+    name: constr(min_length=1, max_length=200) = Field(..., title="Name")
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given here or in the query string (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given here or in the query string (D3).",
+        title="Workspace Id",
     )
 
 
 class TeamRead(BaseModel):
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    id: int = Field(..., title='Id')
-    manager_ids: list[int] = Field(..., title='Manager Ids')
-    member_ids: list[int] = Field(..., title='Member Ids')
-    name: str = Field(..., title='Name')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    id: int = Field(..., title="Id")
+    manager_ids: list[int] = Field(..., title="Manager Ids")
+    member_ids: list[int] = Field(..., title="Member Ids")
+    name: str = Field(..., title="Name")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
 
 
 ManagerIds = TypeAliasType(
@@ -951,9 +888,9 @@ ManagerIds = TypeAliasType(
     Annotated[
         list[int],
         Field(
-            description='Active members of the workspace (user ids).',
+            description="Active members of the workspace (user ids).",
             max_length=1000,
-            title='Manager Ids',
+            title="Manager Ids",
         ),
     ],
 )
@@ -964,519 +901,463 @@ MemberIds2 = TypeAliasType(
     Annotated[
         list[int],
         Field(
-            description='Active members of the workspace (user ids).',
+            description="Active members of the workspace (user ids).",
             max_length=1000,
-            title='Member Ids',
+            title="Member Ids",
         ),
     ],
 )
 
 
 class TeamUpdate(BaseModel):
-    manager_ids: ManagerIds | None = Field(None, title='Manager Ids')
-    member_ids: MemberIds2 | None = Field(None, title='Member Ids')
-    name: constr(min_length=1, max_length=200) | None = Field(None, title='Name')
+    manager_ids: ManagerIds | None = Field(None, title="Manager Ids")
+    member_ids: MemberIds2 | None = Field(None, title="Member Ids")
+    name: constr(min_length=1, max_length=200) | None = Field(None, title="Name")
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given here or in the query string (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given here or in the query string (D3).",
+        title="Workspace Id",
     )
 
 
 class TimeEntryCreate(BaseModel):
-    contract_id: int | None = Field(None, title='Contract Id')
-    date: date_aliased = Field(..., title='Date')
+    contract_id: int | None = Field(None, title="Contract Id")
+    date: date_aliased = Field(..., title="Date")
     end_time: str = Field(
         ...,
         description="HH:mm in the member's timezone (D9). 00:00 means midnight at the end of the day.",
-        title='End Time',
+        title="End Time",
     )
-    notes: constr(max_length=5000) | None = Field(None, title='Notes')
-    start_time: str = Field(
-        ..., description="HH:mm in the member's timezone (D9).", title='Start Time'
-    )
-    task_id: int | None = Field(None, title='Task Id')
-    user_id: int = Field(..., title='User Id')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    notes: constr(max_length=5000) | None = Field(None, title="Notes")
+    start_time: str = Field(..., description="HH:mm in the member's timezone (D9).", title="Start Time")
+    task_id: int | None = Field(None, title="Task Id")
+    user_id: int = Field(..., title="User Id")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TimeEntryRead(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
-    contract_id: int | None = Field(..., title='Contract Id')
+    activity_description: str | None = Field(..., title="Activity Description")
+    contract_id: int | None = Field(..., title="Contract Id")
     date: date_aliased = Field(
         ...,
         description="The day the entry starts on, in the member's timezone (D9).",
-        title='Date',
+        title="Date",
     )
-    duration_minutes: int = Field(..., title='Duration Minutes')
-    end_time: AwareDatetime | None = Field(..., title='End Time')
-    id: str = Field(..., title='Id')
-    method: str = Field(..., title='Method')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    start_time: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Start Time'
-    )
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
+    duration_minutes: int = Field(..., title="Duration Minutes")
+    end_time: AwareDatetime | None = Field(..., title="End Time")
+    id: str = Field(..., title="Id")
+    method: str = Field(..., title="Method")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    start_time: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Start Time")
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
     total_minutes: int = Field(
         ...,
-        description='Same as duration_minutes, for older clients.',
-        title='Total Minutes',
+        description="Same as duration_minutes, for older clients.",
+        title="Total Minutes",
     )
-    user_id: int = Field(..., title='User Id')
+    user_id: int = Field(..., title="User Id")
 
 
 class TimeEntrySaved(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
-    contract_id: int | None = Field(..., title='Contract Id')
+    activity_description: str | None = Field(..., title="Activity Description")
+    contract_id: int | None = Field(..., title="Contract Id")
     date: date_aliased = Field(
         ...,
         description="The day the entry starts on, in the member's timezone (D9).",
-        title='Date',
+        title="Date",
     )
-    duration_minutes: int = Field(..., title='Duration Minutes')
-    end_time: AwareDatetime | None = Field(..., title='End Time')
-    entries: list[TimeEntryRead] = Field(..., title='Entries')
-    id: str = Field(..., title='Id')
-    method: str = Field(..., title='Method')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    requested_minutes: int = Field(..., title='Requested Minutes')
-    saved_minutes: int = Field(..., title='Saved Minutes')
-    start_time: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Start Time'
-    )
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
+    duration_minutes: int = Field(..., title="Duration Minutes")
+    end_time: AwareDatetime | None = Field(..., title="End Time")
+    entries: list[TimeEntryRead] = Field(..., title="Entries")
+    id: str = Field(..., title="Id")
+    method: str = Field(..., title="Method")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    requested_minutes: int = Field(..., title="Requested Minutes")
+    saved_minutes: int = Field(..., title="Saved Minutes")
+    start_time: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Start Time")
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
     total_minutes: int = Field(
         ...,
-        description='Same as duration_minutes, for older clients.',
-        title='Total Minutes',
+        description="Same as duration_minutes, for older clients.",
+        title="Total Minutes",
     )
-    user_id: int = Field(..., title='User Id')
+    user_id: int = Field(..., title="User Id")
 
 
 class TimeEntryUpdate(BaseModel):
-    contract_id: int | None = Field(None, title='Contract Id')
-    date: date_aliased | None = Field(None, title='Date')
-    end_time: str | None = Field(
-        None, description="HH:mm in the member's timezone (D9).", title='End Time'
-    )
-    notes: constr(max_length=5000) | None = Field(None, title='Notes')
-    project_id: int | None = Field(None, title='Project Id')
-    start_time: str | None = Field(
-        None, description="HH:mm in the member's timezone (D9).", title='Start Time'
-    )
-    task_id: int | None = Field(None, title='Task Id')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    contract_id: int | None = Field(None, title="Contract Id")
+    date: date_aliased | None = Field(None, title="Date")
+    end_time: str | None = Field(None, description="HH:mm in the member's timezone (D9).", title="End Time")
+    notes: constr(max_length=5000) | None = Field(None, title="Notes")
+    project_id: int | None = Field(None, title="Project Id")
+    start_time: str | None = Field(None, description="HH:mm in the member's timezone (D9).", title="Start Time")
+    task_id: int | None = Field(None, title="Task Id")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TimeRequestAction(BaseModel):
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TimeRequestCreate(BaseModel):
-    activity_description: constr(max_length=5000) | None = Field(
-        None, title='Activity Description'
-    )
-    contract_id: int | None = Field(
-        None, description='Null: time without a project.', title='Contract Id'
-    )
-    end: AwareDatetime = Field(
-        ..., description='ISO 8601, after start, at most 24 hours later.', title='End'
-    )
+    activity_description: constr(max_length=5000) | None = Field(None, title="Activity Description")
+    contract_id: int | None = Field(None, description="Null: time without a project.", title="Contract Id")
+    end: AwareDatetime = Field(..., description="ISO 8601, after start, at most 24 hours later.", title="End")
     start: AwareDatetime = Field(
         ...,
         description="ISO 8601; without an offset it is read in the member's timezone (D9).",
-        title='Start',
+        title="Start",
     )
-    task_id: int | None = Field(None, title='Task Id')
+    task_id: int | None = Field(None, title="Task Id")
     user_id: int | None = Field(
         None,
-        description='Defaults to the caller; others need Owner/EM.',
-        title='User Id',
+        description="Defaults to the caller; others need Owner/EM.",
+        title="User Id",
     )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class Status5(StrEnum):
-    pending = 'pending'
-    approved = 'approved'
-    rejected = 'rejected'
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
 
 
 class TimeRequestRead(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
-    comment: str | None = Field(..., title='Comment')
-    contract_id: int | None = Field(..., title='Contract Id')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    end: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='End'
-    )
-    id: str = Field(..., title='Id')
+    activity_description: str | None = Field(..., title="Activity Description")
+    comment: str | None = Field(..., title="Comment")
+    contract_id: int | None = Field(..., title="Contract Id")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    end: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="End")
+    id: str = Field(..., title="Id")
     notes: str | None = Field(
         ...,
         description="Same as activity_description (edition B's name).",
-        title='Notes',
+        title="Notes",
     )
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    start: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Start'
-    )
-    status: Status5 = Field(..., title='Status')
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
-    time_entry_id: str | None = Field(..., title='Time Entry Id')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
-    updated_by: int | None = Field(..., title='Updated By')
-    user_email: str | None = Field(..., title='User Email')
-    user_id: int = Field(..., title='User Id')
-    user_name: str | None = Field(..., title='User Name')
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    start: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Start")
+    status: Status5 = Field(..., title="Status")
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
+    time_entry_id: str | None = Field(..., title="Time Entry Id")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    updated_by: int | None = Field(..., title="Updated By")
+    user_email: str | None = Field(..., title="User Email")
+    user_id: int = Field(..., title="User Id")
+    user_name: str | None = Field(..., title="User Name")
 
 
 class TimeRequestReject(BaseModel):
-    comment: constr(min_length=1, max_length=1000) = Field(..., title='Comment')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    comment: constr(min_length=1, max_length=1000) = Field(..., title="Comment")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TimelineEntry(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
+    activity_description: str | None = Field(..., title="Activity Description")
     activity_level: int | None = Field(
         ...,
-        description='Average of the activity slots in the entry, 0..100 (D15).',
-        title='Activity Level',
+        description="Average of the activity slots in the entry, 0..100 (D15).",
+        title="Activity Level",
     )
     duration_minutes: int = Field(
         ...,
         description="The part of the entry inside the member's day (D9).",
-        title='Duration Minutes',
+        title="Duration Minutes",
     )
     end_time: AwareDatetime = Field(
         ...,
         description="ISO 8601 with the workspace owner's UTC offset (D1).",
-        examples=['2026-01-29T13:00:00.000000+01:00'],
-        title='End Time',
+        examples=["2026-01-29T13:00:00.000000+01:00"],
+        title="End Time",
     )
-    id: str = Field(..., title='Id')
-    method: str = Field(..., title='Method')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
+    id: str = Field(..., title="Id")
+    method: str = Field(..., title="Method")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
     start_time: AwareDatetime = Field(
         ...,
         description="ISO 8601 with the workspace owner's UTC offset (D1).",
-        examples=['2026-01-29T13:00:00.000000+01:00'],
-        title='Start Time',
+        examples=["2026-01-29T13:00:00.000000+01:00"],
+        title="Start Time",
     )
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
 
 
 class TimelineUser(BaseModel):
-    entries: list[TimelineEntry] = Field(..., title='Entries')
-    timezone: str = Field(..., title='Timezone')
-    total_minutes: int = Field(..., title='Total Minutes')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    entries: list[TimelineEntry] = Field(..., title="Entries")
+    timezone: str = Field(..., title="Timezone")
+    total_minutes: int = Field(..., title="Total Minutes")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class TimesheetAction(BaseModel):
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TimesheetMember(BaseModel):
-    email: str = Field(..., title='Email')
-    firstname: str = Field(..., title='Firstname')
-    id: int = Field(..., title='Id')
-    lastname: str = Field(..., title='Lastname')
+    email: str = Field(..., title="Email")
+    firstname: str = Field(..., title="Firstname")
+    id: int = Field(..., title="Id")
+    lastname: str = Field(..., title="Lastname")
 
 
 class Status6(StrEnum):
-    pending = 'pending'
-    submitted = 'submitted'
-    approved = 'approved'
-    rejected = 'rejected'
+    pending = "pending"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
 
 
 class TimesheetRead(BaseModel):
-    approved_at: AwareDatetime | None = Field(..., title='Approved At')
-    approved_by: int | None = Field(..., title='Approved By')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    daily_breakdown: dict[str, list[DailyProjectMinutes]] = Field(
-        ..., title='Daily Breakdown'
-    )
-    date_from: date_aliased = Field(..., title='Date From')
-    date_to: date_aliased = Field(..., title='Date To')
-    id: str = Field(..., title='Id')
+    approved_at: AwareDatetime | None = Field(..., title="Approved At")
+    approved_by: int | None = Field(..., title="Approved By")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    daily_breakdown: dict[str, list[DailyProjectMinutes]] = Field(..., title="Daily Breakdown")
+    date_from: date_aliased = Field(..., title="Date From")
+    date_to: date_aliased = Field(..., title="Date To")
+    id: str = Field(..., title="Id")
     member: TimesheetMember
-    reject_reason: str | None = Field(..., title='Reject Reason')
-    rejected_at: AwareDatetime | None = Field(..., title='Rejected At')
-    rejected_by: int | None = Field(..., title='Rejected By')
-    status: Status6 = Field(..., title='Status')
-    submitted_on: AwareDatetime | None = Field(..., title='Submitted On')
+    reject_reason: str | None = Field(..., title="Reject Reason")
+    rejected_at: AwareDatetime | None = Field(..., title="Rejected At")
+    rejected_by: int | None = Field(..., title="Rejected By")
+    status: Status6 = Field(..., title="Status")
+    submitted_on: AwareDatetime | None = Field(..., title="Submitted On")
     total_amount: dict[str, float] | None = Field(
         ...,
         description='Per currency (`{"USD": 12.5, "EUR": 10}`), never summed across currencies (D1); only when the caller may see this member\'s rates (D6).',
-        title='Total Amount',
+        title="Total Amount",
     )
-    total_hours: float = Field(..., title='Total Hours')
-    total_minutes: int = Field(..., title='Total Minutes')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
-    updated_by: int | None = Field(..., title='Updated By')
-    user_id: int = Field(..., title='User Id')
+    total_hours: float = Field(..., title="Total Hours")
+    total_minutes: int = Field(..., title="Total Minutes")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    updated_by: int | None = Field(..., title="Updated By")
+    user_id: int = Field(..., title="User Id")
 
 
 class TimesheetReject(BaseModel):
-    reason: constr(min_length=1, max_length=1000) = Field(..., title='Reason')
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    reason: constr(min_length=1, max_length=1000) = Field(..., title="Reason")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TokenResponse(BaseModel):
-    access_token: str = Field(..., examples=['wta_…'], title='Access Token')
-    expires_in: int = Field(
-        ..., description='Seconds (15 days).', examples=[1296000], title='Expires In'
-    )
-    refresh_token: str | None = Field(
-        None, description='Not issued for client_credentials.', title='Refresh Token'
-    )
-    scope: str = Field(..., examples=['read write'], title='Scope')
-    token_type: str = Field(..., examples=['Bearer'], title='Token Type')
+    access_token: str = Field(..., examples=["wta_…"], title="Access Token")
+    expires_in: int = Field(..., description="Seconds (15 days).", examples=[1296000], title="Expires In")
+    refresh_token: str | None = Field(None, description="Not issued for client_credentials.", title="Refresh Token")
+    scope: str = Field(..., examples=["read write"], title="Scope")
+    token_type: str = Field(..., examples=["Bearer"], title="Token Type")
 
 
 class TrackedProject(BaseModel):
-    contract_id: int | None = Field(..., title='Contract Id')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
+    contract_id: int | None = Field(..., title="Contract Id")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
     total_amount: dict[str, float] | None = Field(
         ...,
-        description='Per currency; null unless the caller may see rates (D6).',
-        title='Total Amount',
+        description="Per currency; null unless the caller may see rates (D6).",
+        title="Total Amount",
     )
-    total_minutes: int = Field(..., title='Total Minutes')
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 class TrackedTotal(BaseModel):
-    total_amount: dict[str, float] | None = Field(..., title='Total Amount')
-    total_minutes: int = Field(..., title='Total Minutes')
+    total_amount: dict[str, float] | None = Field(..., title="Total Amount")
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 class TrackedUser(BaseModel):
-    projects: list[TrackedProject] = Field(..., title='Projects')
-    total_amount: dict[str, float] | None = Field(..., title='Total Amount')
-    total_minutes: int = Field(..., title='Total Minutes')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    projects: list[TrackedProject] = Field(..., title="Projects")
+    total_amount: dict[str, float] | None = Field(..., title="Total Amount")
+    total_minutes: int = Field(..., title="Total Minutes")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class TrackerStart(BaseModel):
-    activity_description: constr(max_length=5000) | None = Field(
-        None, title='Activity Description'
-    )
+    activity_description: constr(max_length=5000) | None = Field(None, title="Activity Description")
     contract_id: int | None = Field(
         None,
-        description='Omitted or null: time without a project.',
-        title='Contract Id',
+        description="Omitted or null: time without a project.",
+        title="Contract Id",
     )
     task_id: int | None = Field(
         None,
         description="Only with contract_id; a task of the contract's project.",
-        title='Task Id',
+        title="Task Id",
     )
     user_id: int | None = Field(
         None,
-        description='Defaults to the caller; others need Owner/EM.',
-        title='User Id',
+        description="Defaults to the caller; others need Owner/EM.",
+        title="User Id",
     )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TrackerStarted(BaseModel):
-    activity_description: str | None = Field(..., title='Activity Description')
-    contract_id: int | None = Field(..., title='Contract Id')
-    message: str = Field(..., title='Message')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    start_time: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Start Time'
-    )
-    task_id: int | None = Field(..., title='Task Id')
-    task_title: str | None = Field(..., title='Task Title')
-    user_email: str = Field(..., title='User Email')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    activity_description: str | None = Field(..., title="Activity Description")
+    contract_id: int | None = Field(..., title="Contract Id")
+    message: str = Field(..., title="Message")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    start_time: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Start Time")
+    task_id: int | None = Field(..., title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
+    user_email: str = Field(..., title="User Email")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class TrackerStop(BaseModel):
     user_id: int | None = Field(
         None,
-        description='Defaults to the caller; others need Owner/EM.',
-        title='User Id',
+        description="Defaults to the caller; others need Owner/EM.",
+        title="User Id",
     )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class TrackerStopped(BaseModel):
-    message: str = Field(..., title='Message')
+    message: str = Field(..., title="Message")
     saved_minutes: int = Field(
         ...,
-        description='Minutes saved as time entries (D9 may save less than was tracked).',
-        title='Saved Minutes',
+        description="Minutes saved as time entries (D9 may save less than was tracked).",
+        title="Saved Minutes",
     )
-    started_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Started At'
-    )
-    stopped_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Stopped At'
-    )
-    time_entry_ids: list[str] = Field(..., title='Time Entry Ids')
-    user_id: int = Field(..., title='User Id')
+    started_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Started At")
+    stopped_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Stopped At")
+    time_entry_ids: list[str] = Field(..., title="Time Entry Ids")
+    user_id: int = Field(..., title="User Id")
 
 
 class UserTask(BaseModel):
-    daily_breakdown: list[TaskDay] = Field(..., title='Daily Breakdown')
-    project_id: int | None = Field(..., title='Project Id')
-    project_name: str | None = Field(..., title='Project Name')
-    task_id: int | None = Field(
-        ..., description='null: time tracked without a task.', title='Task Id'
-    )
-    task_title: str | None = Field(..., title='Task Title')
-    total_minutes: int = Field(..., title='Total Minutes')
+    daily_breakdown: list[TaskDay] = Field(..., title="Daily Breakdown")
+    project_id: int | None = Field(..., title="Project Id")
+    project_name: str | None = Field(..., title="Project Name")
+    task_id: int | None = Field(..., description="null: time tracked without a task.", title="Task Id")
+    task_title: str | None = Field(..., title="Task Title")
+    total_minutes: int = Field(..., title="Total Minutes")
 
 
 class ViewerProject(BaseModel):
-    project_id: int = Field(..., title='Project Id')
-    project_name: str = Field(..., title='Project Name')
+    project_id: int = Field(..., title="Project Id")
+    project_name: str = Field(..., title="Project Name")
 
 
 class WebhookAttemptRead(BaseModel):
-    attempted_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Attempted At'
-    )
-    duration_ms: int = Field(..., title='Duration Ms')
-    error: str | None = Field(..., title='Error')
+    attempted_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Attempted At")
+    duration_ms: int = Field(..., title="Duration Ms")
+    error: str | None = Field(..., title="Error")
     status_code: int | None = Field(
         ...,
         description="The target's HTTP status; null when no response was received.",
-        title='Status Code',
+        title="Status Code",
     )
 
 
 class Event(StrEnum):
-    tracker_started = 'tracker.started'
-    tracker_stopped = 'tracker.stopped'
-    member_invited = 'member.invited'
-    member_updated = 'member.updated'
-    member_deleted = 'member.deleted'
-    member_activated = 'member.activated'
-    member_archived = 'member.archived'
-    project_created = 'project.created'
-    project_updated = 'project.updated'
-    project_deleted = 'project.deleted'
-    task_created = 'task.created'
-    task_updated = 'task.updated'
-    task_deleted = 'task.deleted'
-    time_entry_created = 'time_entry.created'
-    time_entry_updated = 'time_entry.updated'
-    time_entry_deleted = 'time_entry.deleted'
-    time_request_created = 'time_request.created'
-    time_request_approved = 'time_request.approved'
-    time_request_rejected = 'time_request.rejected'
-    timesheet_submitted = 'timesheet.submitted'
-    timesheet_approved = 'timesheet.approved'
-    timesheet_rejected = 'timesheet.rejected'
-    leave_requested = 'leave.requested'
-    leave_approved = 'leave.approved'
-    leave_rejected = 'leave.rejected'
-    expense_created = 'expense.created'
-    expense_updated = 'expense.updated'
-    expense_deleted = 'expense.deleted'
-    contract_created = 'contract.created'
-    contract_updated = 'contract.updated'
-    contract_deleted = 'contract.deleted'
+    tracker_started = "tracker.started"
+    tracker_stopped = "tracker.stopped"
+    member_invited = "member.invited"
+    member_updated = "member.updated"
+    member_deleted = "member.deleted"
+    member_activated = "member.activated"
+    member_archived = "member.archived"
+    project_created = "project.created"
+    project_updated = "project.updated"
+    project_deleted = "project.deleted"
+    task_created = "task.created"
+    task_updated = "task.updated"
+    task_deleted = "task.deleted"
+    time_entry_created = "time_entry.created"
+    time_entry_updated = "time_entry.updated"
+    time_entry_deleted = "time_entry.deleted"
+    time_request_created = "time_request.created"
+    time_request_approved = "time_request.approved"
+    time_request_rejected = "time_request.rejected"
+    timesheet_submitted = "timesheet.submitted"
+    timesheet_approved = "timesheet.approved"
+    timesheet_rejected = "timesheet.rejected"
+    leave_requested = "leave.requested"
+    leave_approved = "leave.approved"
+    leave_rejected = "leave.rejected"
+    expense_created = "expense.created"
+    expense_updated = "expense.updated"
+    expense_deleted = "expense.deleted"
+    contract_created = "contract.created"
+    contract_updated = "contract.updated"
+    contract_deleted = "contract.deleted"
 
 
 class WebhookCreate(BaseModel):
     events: list[Event] = Field(
         ...,
-        description='One or more event names (D11): tracker.started, tracker.stopped, member.invited, member.updated, member.deleted, member.activated, member.archived, project.created, project.updated, project.deleted, task.created, task.updated, task.deleted, time_entry.created, time_entry.updated, time_entry.deleted, time_request.created, time_request.approved, time_request.rejected, timesheet.submitted, timesheet.approved, timesheet.rejected, leave.requested, leave.approved, leave.rejected, expense.created, expense.updated, expense.deleted, contract.created, contract.updated, contract.deleted. `webhook.test` is sent only by `POST /webhooks/{webhookId}/test` and cannot be subscribed to.',
+        description="One or more event names (D11): tracker.started, tracker.stopped, member.invited, member.updated, member.deleted, member.activated, member.archived, project.created, project.updated, project.deleted, task.created, task.updated, task.deleted, time_entry.created, time_entry.updated, time_entry.deleted, time_request.created, time_request.approved, time_request.rejected, timesheet.submitted, timesheet.approved, timesheet.rejected, leave.requested, leave.approved, leave.rejected, expense.created, expense.updated, expense.deleted, contract.created, contract.updated, contract.deleted. `webhook.test` is sent only by `POST /webhooks/{webhookId}/test` and cannot be subscribed to.",
         max_length=62,
         min_length=1,
-        title='Events',
+        title="Events",
     )
     url: constr(max_length=2048) = Field(
         ...,
-        description='The http(s) callback URL; no credentials.',
-        examples=['https://example.com/hook'],
-        title='Url',
+        description="The http(s) callback URL; no credentials.",
+        examples=["https://example.com/hook"],
+        title="Url",
     )
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given in the query string instead (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given in the query string instead (D3).",
+        title="Workspace Id",
     )
 
 
 class Status7(StrEnum):
-    pending = 'pending'
-    succeeded = 'succeeded'
-    failed = 'failed'
+    pending = "pending"
+    succeeded = "succeeded"
+    failed = "failed"
 
 
 class WebhookDeliveryRead(BaseModel):
-    attempt_log: list[WebhookAttemptRead] = Field(
-        ..., description='Every attempt, oldest first.', title='Attempt Log'
-    )
-    attempts: int = Field(..., title='Attempts')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    delivered_at: AwareDatetime | None = Field(..., title='Delivered At')
+    attempt_log: list[WebhookAttemptRead] = Field(..., description="Every attempt, oldest first.", title="Attempt Log")
+    attempts: int = Field(..., title="Attempts")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    delivered_at: AwareDatetime | None = Field(..., title="Delivered At")
     event_id: str = Field(
         ...,
-        description='Also the `webhook-id` header of every attempt.',
-        title='Event Id',
+        description="Also the `webhook-id` header of every attempt.",
+        title="Event Id",
     )
-    event_type: str = Field(..., title='Event Type')
-    id: str = Field(..., title='Id')
-    last_error: str | None = Field(..., title='Last Error')
-    last_status_code: int | None = Field(..., title='Last Status Code')
+    event_type: str = Field(..., title="Event Type")
+    id: str = Field(..., title="Id")
+    last_error: str | None = Field(..., title="Last Error")
+    last_status_code: int | None = Field(..., title="Last Status Code")
     next_attempt_at: AwareDatetime | None = Field(
         ...,
-        description='When the next attempt is due; null unless pending.',
-        title='Next Attempt At',
+        description="When the next attempt is due; null unless pending.",
+        title="Next Attempt At",
     )
-    status: Status7 = Field(..., title='Status')
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
-    webhook_id: str = Field(..., title='Webhook Id')
+    status: Status7 = Field(..., title="Status")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    webhook_id: str = Field(..., title="Webhook Id")
 
 
 class WebhookRead(BaseModel):
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    events: list[str] = Field(..., title='Events')
-    id: str = Field(..., title='Id')
-    is_active: bool = Field(..., title='Is Active')
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    events: list[str] = Field(..., title="Events")
+    id: str = Field(..., title="Id")
+    is_active: bool = Field(..., title="Is Active")
     token: str = Field(
         ...,
-        description='The signing secret (`whsec_<base64>`) for Standard Webhooks signatures (D11).',
-        title='Token',
+        description="The signing secret (`whsec_<base64>`) for Standard Webhooks signatures (D11).",
+        title="Token",
     )
-    updated_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Updated At'
-    )
-    url: str = Field(..., title='Url')
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    url: str = Field(..., title="Url")
 
 
 Events = TypeAliasType(
@@ -1484,79 +1365,75 @@ Events = TypeAliasType(
     Annotated[
         list[Event],
         Field(
-            description='Unchanged when omitted.',
+            description="Unchanged when omitted.",
             max_length=62,
             min_length=1,
-            title='Events',
+            title="Events",
         ),
     ],
 )
 
 
 class WebhookUpdate(BaseModel):
-    events: Events | None = Field(
-        None, description='Unchanged when omitted.', title='Events'
-    )
+    events: Events | None = Field(None, description="Unchanged when omitted.", title="Events")
     is_active: bool | None = Field(
         None,
-        description='Extension: pause (false) or resume (true) deliveries. Unchanged when omitted.',
-        title='Is Active',
+        description="Extension: pause (false) or resume (true) deliveries. Unchanged when omitted.",
+        title="Is Active",
     )
     url: constr(max_length=2048) = Field(
-        ..., description='The http(s) callback URL (required, edition B).', title='Url'
+        ..., description="The http(s) callback URL (required, edition B).", title="Url"
     )
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given in the query string instead (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given in the query string instead (D3).",
+        title="Workspace Id",
     )
 
 
 class WorkspaceRead(BaseModel):
-    activated_at: AwareDatetime | None = Field(..., title='Activated At')
-    created_at: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created At'
-    )
-    id: int = Field(..., title='Id')
-    owner_id: int = Field(..., title='Owner Id')
-    role: str = Field(..., title='Role')
-    status: str = Field(..., title='Status')
-    user_id: int = Field(..., title='User Id')
-    workspace_name: str = Field(..., title='Workspace Name')
+    activated_at: AwareDatetime | None = Field(..., title="Activated At")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    id: int = Field(..., title="Id")
+    owner_id: int = Field(..., title="Owner Id")
+    role: str = Field(..., title="Role")
+    status: str = Field(..., title="Status")
+    user_id: int = Field(..., title="User Id")
+    workspace_name: str = Field(..., title="Workspace Name")
 
 
 class WorkspaceSettingsRead(BaseModel):
     auto_approve_time_requests: bool = Field(
         ...,
-        description='Time requests are approved as they are made (D10).',
-        title='Auto Approve Time Requests',
+        description="Time requests are approved as they are made (D10).",
+        title="Auto Approve Time Requests",
     )
     expected_daily_minutes: int = Field(
         ...,
         description="Expected minutes per working day (D16's attendance).",
-        title='Expected Daily Minutes',
+        title="Expected Daily Minutes",
     )
     late_grace_minutes: int = Field(
         ...,
-        description='Minutes after the start that are not yet late (D16).',
-        title='Late Grace Minutes',
+        description="Minutes after the start that are not yet late (D16).",
+        title="Late Grace Minutes",
     )
     timezone: str = Field(
         ...,
         description="The workspace's IANA zone; a member without their own zone uses it (D9).",
-        title='Timezone',
+        title="Timezone",
     )
     weekend_days: list[int] = Field(
         ...,
-        description='Days without attendance expectation: 0 = Monday … 6 = Sunday.',
-        title='Weekend Days',
+        description="Days without attendance expectation: 0 = Monday … 6 = Sunday.",
+        title="Weekend Days",
     )
     workday_start_time: str = Field(
         ...,
-        description='When the working day starts (HH:MM), for lateness (D16).',
-        title='Workday Start Time',
+        description="When the working day starts (HH:MM), for lateness (D16).",
+        title="Workday Start Time",
     )
-    workspace_id: int = Field(..., title='Workspace Id')
+    workspace_id: int = Field(..., title="Workspace Id")
 
 
 class WeekendDay(RootModel[conint(ge=0, le=6)]):
@@ -1565,116 +1442,96 @@ class WeekendDay(RootModel[conint(ge=0, le=6)]):
 
 WeekendDays = TypeAliasType(
     "WeekendDays",
-    Annotated[list[WeekendDay], Field(max_length=7, title='Weekend Days')],
+    Annotated[list[WeekendDay], Field(max_length=7, title="Weekend Days")],
 )
 
 
 class WorkspaceSettingsUpdate(BaseModel):
-    auto_approve_time_requests: bool | None = Field(
-        None, title='Auto Approve Time Requests'
-    )
-    expected_daily_minutes: conint(ge=0, le=1440) | None = Field(
-        None, title='Expected Daily Minutes'
-    )
-    late_grace_minutes: conint(ge=0, le=1440) | None = Field(
-        None, title='Late Grace Minutes'
-    )
-    timezone: constr(max_length=64) | None = Field(None, title='Timezone')
-    weekend_days: WeekendDays | None = Field(None, title='Weekend Days')
+    auto_approve_time_requests: bool | None = Field(None, title="Auto Approve Time Requests")
+    expected_daily_minutes: conint(ge=0, le=1440) | None = Field(None, title="Expected Daily Minutes")
+    late_grace_minutes: conint(ge=0, le=1440) | None = Field(None, title="Late Grace Minutes")
+    timezone: constr(max_length=64) | None = Field(None, title="Timezone")
+    weekend_days: WeekendDays | None = Field(None, title="Weekend Days")
     workday_start_time: constr(max_length=5) | None = Field(
         None,
-        description='HH:MM, 24-hour.',
-        examples=['09:00'],
-        title='Workday Start Time',
+        description="HH:MM, 24-hour.",
+        examples=["09:00"],
+        title="Workday Start Time",
     )
     workspace_id: int | None = Field(
         None,
-        description='The workspace; may be given in the query string instead (D3).',
-        title='Workspace Id',
+        description="The workspace; may be given in the query string instead (D3).",
+        title="Workspace Id",
     )
 
 
 class ActivityDescriptionsReport(BaseModel):
-    end_date: date_aliased = Field(..., title='End Date')
-    report_type: Literal['activity_descriptions'] = Field(
-        'activity_descriptions', title='Report Type'
-    )
-    start_date: date_aliased = Field(..., title='Start Date')
-    users: list[DescriptionUser] = Field(..., title='Users')
+    end_date: date_aliased = Field(..., title="End Date")
+    report_type: Literal["activity_descriptions"] = Field("activity_descriptions", title="Report Type")
+    start_date: date_aliased = Field(..., title="Start Date")
+    users: list[DescriptionUser] = Field(..., title="Users")
 
 
 class ActivityLevelReport(BaseModel):
-    end_date: date_aliased = Field(..., title='End Date')
+    end_date: date_aliased = Field(..., title="End Date")
     overall: ActivityOverall
-    report_type: Literal['activity_level'] = Field(
-        'activity_level', title='Report Type'
-    )
-    start_date: date_aliased = Field(..., title='Start Date')
-    users: list[ActivityUser] = Field(..., title='Users')
+    report_type: Literal["activity_level"] = Field("activity_level", title="Report Type")
+    start_date: date_aliased = Field(..., title="Start Date")
+    users: list[ActivityUser] = Field(..., title="Users")
 
 
 class ActivityReport(BaseModel):
-    slots: list[ActivitySlotIn] = Field(
-        ..., max_length=1000, min_length=1, title='Slots'
-    )
-    workspace_id: int | None = Field(None, title='Workspace Id')
+    slots: list[ActivitySlotIn] = Field(..., max_length=1000, min_length=1, title="Slots")
+    workspace_id: int | None = Field(None, title="Workspace Id")
 
 
 class ChangesMeta(BaseModel):
-    api_version: str | None = Field('2.0.0', title='Api Version')
-    has_more: bool = Field(..., title='Has More')
+    api_version: str | None = Field("2.0.0", title="Api Version")
+    has_more: bool = Field(..., title="Has More")
     next_cursor: str | None = Field(
         ...,
-        description='Pass as ?cursor= for the changes after this page (null: none yet).',
-        title='Next Cursor',
+        description="Pass as ?cursor= for the changes after this page (null: none yet).",
+        title="Next Cursor",
     )
     pagination: Pagination | None = None
-    timestamp: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Timestamp'
-    )
+    timestamp: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Timestamp")
 
 
 class DailyTimelineReport(BaseModel):
-    date: date_aliased = Field(..., title='Date')
-    report_type: Literal['daily_timeline'] = Field(
-        'daily_timeline', title='Report Type'
-    )
-    users: list[TimelineUser] = Field(..., title='Users')
+    date: date_aliased = Field(..., title="Date")
+    report_type: Literal["daily_timeline"] = Field("daily_timeline", title="Report Type")
+    users: list[TimelineUser] = Field(..., title="Users")
 
 
 class LeaveRead(BaseModel):
-    approved_at: AwareDatetime | None = Field(..., title='Approved At')
-    approved_by: int | None = Field(..., title='Approved By')
-    created_by: int | None = Field(..., title='Created By')
-    created_on: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Created On'
-    )
-    end_date: date_aliased = Field(..., title='End Date')
-    end_time: str | None = Field(..., title='End Time')
-    id: str = Field(..., title='Id')
-    is_paid: IsPaid = Field(..., title='Is Paid')
-    leave_period: int = Field(..., title='Leave Period')
-    note: str | None = Field(..., title='Note')
-    policy_id: int = Field(..., title='Policy Id')
-    policy_name: str = Field(..., title='Policy Name')
-    reject_reason: str | None = Field(..., title='Reject Reason')
-    rejected_at: AwareDatetime | None = Field(..., title='Rejected At')
-    rejected_by: int | None = Field(..., title='Rejected By')
-    start_date: date_aliased = Field(..., title='Start Date')
-    start_time: str | None = Field(..., title='Start Time')
-    status: Status2 = Field(..., title='Status')
+    approved_at: AwareDatetime | None = Field(..., title="Approved At")
+    approved_by: int | None = Field(..., title="Approved By")
+    created_by: int | None = Field(..., title="Created By")
+    created_on: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created On")
+    end_date: date_aliased = Field(..., title="End Date")
+    end_time: str | None = Field(..., title="End Time")
+    id: str = Field(..., title="Id")
+    is_paid: IsPaid = Field(..., title="Is Paid")
+    leave_period: int = Field(..., title="Leave Period")
+    note: str | None = Field(..., title="Note")
+    policy_id: int = Field(..., title="Policy Id")
+    policy_name: str = Field(..., title="Policy Name")
+    reject_reason: str | None = Field(..., title="Reject Reason")
+    rejected_at: AwareDatetime | None = Field(..., title="Rejected At")
+    rejected_by: int | None = Field(..., title="Rejected By")
+    start_date: date_aliased = Field(..., title="Start Date")
+    start_time: str | None = Field(..., title="Start Time")
+    status: Status2 = Field(..., title="Status")
     total: LeaveTotal
-    unit: Unit = Field(..., title='Unit')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    unit: Unit = Field(..., title="Unit")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class Meta(BaseModel):
-    api_version: str | None = Field('2.0.0', title='Api Version')
+    api_version: str | None = Field("2.0.0", title="Api Version")
     pagination: Pagination | None = None
-    timestamp: AwareDatetime = Field(
-        ..., examples=['2026-01-29T12:00:00.000000Z'], title='Timestamp'
-    )
+    timestamp: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Timestamp")
 
 
 Tags = TypeAliasType(
@@ -1682,9 +1539,9 @@ Tags = TypeAliasType(
     Annotated[
         list[Annotated[str, Field(min_length=1, max_length=100)] | TagInput],
         Field(
-            description='Extension: tag names, or {name, color} objects.',
+            description="Extension: tag names, or {name, color} objects.",
             max_length=50,
-            title='Tags',
+            title="Tags",
         ),
     ],
 )
@@ -1692,507 +1549,489 @@ Tags = TypeAliasType(
 
 class ProjectCreate(BaseModel):
     budget: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
-        None, description='Stored and returned as budget_estimation.', title='Budget'
+        None, description="Stored and returned as budget_estimation.", title="Budget"
     )
-    deadline: date_aliased | None = Field(
-        None, description='On or after start_date.', title='Deadline'
-    )
+    deadline: date_aliased | None = Field(None, description="On or after start_date.", title="Deadline")
     estimation: confloat(ge=0.0, le=9999999999.0) | str | None = Field(
-        None, description='Estimated hours.', title='Estimation'
+        None, description="Estimated hours.", title="Estimation"
     )
-    icon: constr(max_length=100) | None = Field(None, title='Icon')
-    is_billable: bool | None = Field(
-        None, description='Extension (D13); default true.', title='Is Billable'
-    )
-    name: constr(min_length=1, max_length=255) = Field(..., title='Name')
-    notes: constr(max_length=10000) | None = Field(None, title='Notes')
-    rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
-        None, description='Extension (D13).', title='Rate'
-    )
-    start_date: date_aliased | None = Field(None, title='Start Date')
+    icon: constr(max_length=100) | None = Field(None, title="Icon")
+    is_billable: bool | None = Field(None, description="Extension (D13); default true.", title="Is Billable")
+    name: constr(min_length=1, max_length=255) = Field(..., title="Name")
+    notes: constr(max_length=10000) | None = Field(None, title="Notes")
+    rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(None, description="Extension (D13).", title="Rate")
+    start_date: date_aliased | None = Field(None, title="Start Date")
     tags: Tags | None = Field(
         None,
-        description='Extension: tag names, or {name, color} objects.',
-        title='Tags',
+        description="Extension: tag names, or {name, color} objects.",
+        title="Tags",
     )
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class ProjectRead(BaseModel):
-    budget_estimation: float | None = Field(..., title='Budget Estimation')
-    contracts_count: int = Field(..., title='Contracts Count')
-    created_at: AwareDatetime | None = Field(..., title='Created At')
-    deadline: date_aliased | None = Field(..., title='Deadline')
-    deleted_at: AwareDatetime | None = Field(..., title='Deleted At')
-    estimation: int | float | None = Field(..., title='Estimation')
-    icon: str | None = Field(..., title='Icon')
-    id: int = Field(..., title='Id')
-    is_billable: bool = Field(..., title='Is Billable')
-    name: str = Field(..., title='Name')
-    notes: str | None = Field(..., title='Notes')
-    owner_id: int = Field(..., title='Owner Id')
-    rate: float | None = Field(..., title='Rate')
-    screenshots: str | None = Field(..., title='Screenshots')
-    start_date: date_aliased | None = Field(..., title='Start Date')
-    status: int = Field(..., title='Status')
-    tags: list[TagRead] = Field(..., title='Tags')
-    updated_at: AwareDatetime | None = Field(..., title='Updated At')
-    weekly_hours_limit: int | None = Field(..., title='Weekly Hours Limit')
+    budget_estimation: float | None = Field(..., title="Budget Estimation")
+    contracts_count: int = Field(..., title="Contracts Count")
+    created_at: AwareDatetime | None = Field(..., title="Created At")
+    deadline: date_aliased | None = Field(..., title="Deadline")
+    deleted_at: AwareDatetime | None = Field(..., title="Deleted At")
+    estimation: int | float | None = Field(..., title="Estimation")
+    icon: str | None = Field(..., title="Icon")
+    id: int = Field(..., title="Id")
+    is_billable: bool = Field(..., title="Is Billable")
+    name: str = Field(..., title="Name")
+    notes: str | None = Field(..., title="Notes")
+    owner_id: int = Field(..., title="Owner Id")
+    rate: float | None = Field(..., title="Rate")
+    screenshots: str | None = Field(..., title="Screenshots")
+    start_date: date_aliased | None = Field(..., title="Start Date")
+    status: int = Field(..., title="Status")
+    tags: list[TagRead] = Field(..., title="Tags")
+    updated_at: AwareDatetime | None = Field(..., title="Updated At")
+    weekly_hours_limit: int | None = Field(..., title="Weekly Hours Limit")
 
 
 class ProjectUpdate(BaseModel):
     budget: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
-        None, description='Stored and returned as budget_estimation.', title='Budget'
+        None, description="Stored and returned as budget_estimation.", title="Budget"
     )
-    deadline: date_aliased | None = Field(
-        None, description='On or after start_date.', title='Deadline'
-    )
+    deadline: date_aliased | None = Field(None, description="On or after start_date.", title="Deadline")
     estimation: confloat(ge=0.0, le=9999999999.0) | str | None = Field(
-        None, description='Estimated hours.', title='Estimation'
+        None, description="Estimated hours.", title="Estimation"
     )
-    icon: constr(max_length=100) | None = Field(None, title='Icon')
-    is_billable: bool | None = Field(
-        None, description='Extension (D13); default true.', title='Is Billable'
-    )
-    name: constr(min_length=1, max_length=255) | None = Field(None, title='Name')
-    notes: constr(max_length=10000) | None = Field(None, title='Notes')
-    rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(
-        None, description='Extension (D13).', title='Rate'
-    )
-    start_date: date_aliased | None = Field(None, title='Start Date')
+    icon: constr(max_length=100) | None = Field(None, title="Icon")
+    is_billable: bool | None = Field(None, description="Extension (D13); default true.", title="Is Billable")
+    name: constr(min_length=1, max_length=255) | None = Field(None, title="Name")
+    notes: constr(max_length=10000) | None = Field(None, title="Notes")
+    rate: confloat(ge=0.0, le=999999999999.99) | str | None = Field(None, description="Extension (D13).", title="Rate")
+    start_date: date_aliased | None = Field(None, title="Start Date")
     tags: Tags | None = Field(
         None,
-        description='Extension: tag names, or {name, color} objects.',
-        title='Tags',
+        description="Extension: tag names, or {name, color} objects.",
+        title="Tags",
     )
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class ProjectViewerRead(BaseModel):
-    email: str = Field(..., title='Email')
-    firstname: str = Field(..., title='Firstname')
-    id: int = Field(..., title='Id')
-    lastname: str = Field(..., title='Lastname')
-    member_since: AwareDatetime | None = Field(..., title='Member Since')
-    projects: list[ViewerProject] = Field(..., title='Projects')
-    status: Status4 | None = Field(..., title='Status')
+    email: str = Field(..., title="Email")
+    firstname: str = Field(..., title="Firstname")
+    id: int = Field(..., title="Id")
+    lastname: str = Field(..., title="Lastname")
+    member_since: AwareDatetime | None = Field(..., title="Member Since")
+    projects: list[ViewerProject] = Field(..., title="Projects")
+    status: Status4 | None = Field(..., title="Status")
 
 
 class TaskCreate(BaseModel):
     assignees: list[Assignee] | None = Field(
         None,
-        description='User ids; each must hold a contract on the project.',
+        description="User ids; each must hold a contract on the project.",
         max_length=100,
-        title='Assignees',
+        title="Assignees",
     )
-    description: constr(max_length=10000) | None = Field(None, title='Description')
-    end_date: date_aliased | None = Field(
-        None, description='On or after start_date.', title='End Date'
-    )
+    description: constr(max_length=10000) | None = Field(None, title="Description")
+    end_date: date_aliased | None = Field(None, description="On or after start_date.", title="End Date")
     parent_id: conint(ge=1, le=2147483647) | None = Field(
-        None, description='A task of the same project.', title='Parent Id'
+        None, description="A task of the same project.", title="Parent Id"
     )
     priority: TaskPriority | None = 30
-    project_id: conint(ge=1, le=2147483647) = Field(..., title='Project Id')
-    start_date: date_aliased | None = Field(None, title='Start Date')
+    project_id: conint(ge=1, le=2147483647) = Field(..., title="Project Id")
+    start_date: date_aliased | None = Field(None, title="Start Date")
     status: TaskStatus | None = 0
-    title: constr(min_length=1, max_length=500) = Field(..., title='Title')
+    title: constr(min_length=1, max_length=500) = Field(..., title="Title")
     workspace_id: int | None = Field(
         None,
-        description='The workspace, if not given in the query (D3).',
-        title='Workspace Id',
+        description="The workspace, if not given in the query (D3).",
+        title="Workspace Id",
     )
 
 
 class TaskReportUser(BaseModel):
-    tasks: list[UserTask] = Field(..., title='Tasks')
-    total_minutes: int = Field(..., title='Total Minutes')
-    user_id: int = Field(..., title='User Id')
-    user_name: str = Field(..., title='User Name')
+    tasks: list[UserTask] = Field(..., title="Tasks")
+    total_minutes: int = Field(..., title="Total Minutes")
+    user_id: int = Field(..., title="User Id")
+    user_name: str = Field(..., title="User Name")
 
 
 class TimeEntrySavedEnvelope(BaseModel):
     data: TimeEntrySaved
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
     saved_minutes: int = Field(
         ...,
-        description='Minutes actually saved; less than requested when time overlapped (D9).',
-        title='Saved Minutes',
+        description="Minutes actually saved; less than requested when time overlapped (D9).",
+        title="Saved Minutes",
     )
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class TrackedDay(BaseModel):
-    total_minutes: int = Field(..., title='Total Minutes')
-    users: list[TrackedUser] = Field(..., title='Users')
+    total_minutes: int = Field(..., title="Total Minutes")
+    users: list[TrackedUser] = Field(..., title="Users")
 
 
 class TrackedHoursReport(BaseModel):
     days: dict[str, TrackedDay] = Field(
-        ..., description='Every date of the range (YYYY-MM-DD), in order.', title='Days'
+        ..., description="Every date of the range (YYYY-MM-DD), in order.", title="Days"
     )
-    end_date: date_aliased = Field(..., title='End Date')
-    report_type: Literal['tracked_hours'] = Field('tracked_hours', title='Report Type')
-    start_date: date_aliased = Field(..., title='Start Date')
+    end_date: date_aliased = Field(..., title="End Date")
+    report_type: Literal["tracked_hours"] = Field("tracked_hours", title="Report Type")
+    start_date: date_aliased = Field(..., title="Start Date")
     total: TrackedTotal
 
 
 class ChangesEnvelope(BaseModel):
-    data: list[ChangeRead] = Field(..., title='Data')
+    data: list[ChangeRead] = Field(..., title="Data")
     meta: ChangesMeta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeActivityDescriptionsReport(BaseModel):
     data: ActivityDescriptionsReport
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeActivityLevelReport(BaseModel):
     data: ActivityLevelReport
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeActivityRecorded(BaseModel):
     data: ActivityRecorded
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeContractRead(BaseModel):
     data: ContractRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeCurrentTrackerData(BaseModel):
     data: CurrentTrackerData
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeDailyAttendanceReport(BaseModel):
     data: DailyAttendanceReport
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeDailyTimelineReport(BaseModel):
     data: DailyTimelineReport
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeExpenseCategoryRead(BaseModel):
     data: ExpenseCategoryRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeExpenseRead(BaseModel):
     data: ExpenseRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeLeavePolicyRead(BaseModel):
     data: LeavePolicyRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeLeaveRead(BaseModel):
     data: LeaveRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeMemberInvited(BaseModel):
     data: MemberInvited
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeMemberRead(BaseModel):
     data: MemberRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeNoneType(BaseModel):
-    data: None = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: None = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeProjectRead(BaseModel):
     data: ProjectRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeProjectViewerRead(BaseModel):
     data: ProjectViewerRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTaskAssignmentRead(BaseModel):
     data: TaskAssignmentRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTaskRead(BaseModel):
     data: TaskRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTeamRead(BaseModel):
     data: TeamRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTimeRequestRead(BaseModel):
     data: TimeRequestRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTrackedHoursReport(BaseModel):
     data: TrackedHoursReport
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTrackerStarted(BaseModel):
     data: TrackerStarted
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeTrackerStopped(BaseModel):
     data: TrackerStopped
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeWebhookDeliveryRead(BaseModel):
     data: WebhookDeliveryRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeWebhookRead(BaseModel):
     data: WebhookRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeWorkspaceSettingsRead(BaseModel):
     data: WorkspaceSettingsRead
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListContractRead(BaseModel):
-    data: list[ContractRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[ContractRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListExpenseCategoryRead(BaseModel):
-    data: list[ExpenseCategoryRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[ExpenseCategoryRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListLeaveBalanceRead(BaseModel):
-    data: list[LeaveBalanceRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[LeaveBalanceRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListLeavePolicyRead(BaseModel):
-    data: list[LeavePolicyRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[LeavePolicyRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListLeaveRead(BaseModel):
-    data: list[LeaveRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[LeaveRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListMemberRead(BaseModel):
-    data: list[MemberRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[MemberRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListProjectRead(BaseModel):
-    data: list[ProjectRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[ProjectRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListProjectViewerRead(BaseModel):
-    data: list[ProjectViewerRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[ProjectViewerRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListTaskAssigneeRead(BaseModel):
-    data: list[TaskAssigneeRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[TaskAssigneeRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListTaskRead(BaseModel):
-    data: list[TaskRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[TaskRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListTeamRead(BaseModel):
-    data: list[TeamRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[TeamRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListTimeEntryRead(BaseModel):
-    data: list[TimeEntryRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[TimeEntryRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListTimeRequestRead(BaseModel):
-    data: list[TimeRequestRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[TimeRequestRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListTimesheetRead(BaseModel):
-    data: list[TimesheetRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[TimesheetRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListWebhookDeliveryRead(BaseModel):
-    data: list[WebhookDeliveryRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[WebhookDeliveryRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListWebhookRead(BaseModel):
-    data: list[WebhookRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[WebhookRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class EnvelopeListWorkspaceRead(BaseModel):
-    data: list[WorkspaceRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    data: list[WorkspaceRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
 
 
 class ErrorEnvelope(BaseModel):
-    error: str | None = Field(
-        None, description='A stable snake_case error code.', title='Error'
-    )
-    errors: dict[str, list[str]] | None = Field(None, title='Errors')
-    message: str = Field(..., title='Message')
+    error: str | None = Field(None, description="A stable snake_case error code.", title="Error")
+    errors: dict[str, list[str]] | None = Field(None, title="Errors")
+    message: str = Field(..., title="Message")
     meta: Meta
-    success: bool | None = Field(False, title='Success')
+    success: bool | None = Field(False, title="Success")
 
 
 class ExpenseList(BaseModel):
-    currency: str = Field(
-        ..., description="The workspace's currency.", title='Currency'
-    )
-    data: list[ExpenseRead] = Field(..., title='Data')
-    message: str | None = Field(None, title='Message')
+    currency: str = Field(..., description="The workspace's currency.", title="Currency")
+    data: list[ExpenseRead] = Field(..., title="Data")
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
     total_amount: float = Field(
         ...,
-        description='Sum of the amounts of all matching expenses (extension).',
+        description="Sum of the amounts of all matching expenses (extension).",
         examples=[337.5],
-        title='Total Amount',
+        title="Total Amount",
     )
 
 
 class TaskReport(BaseModel):
-    end_date: date_aliased = Field(..., title='End Date')
-    report_type: Literal['task_report'] = Field('task_report', title='Report Type')
-    start_date: date_aliased = Field(..., title='Start Date')
+    end_date: date_aliased = Field(..., title="End Date")
+    report_type: Literal["task_report"] = Field("task_report", title="Report Type")
+    start_date: date_aliased = Field(..., title="Start Date")
     tasks_breakdown: list[TaskTotal] = Field(
         ...,
-        description='Every user in the filter, not only this page.',
-        title='Tasks Breakdown',
+        description="Every user in the filter, not only this page.",
+        title="Tasks Breakdown",
     )
-    users: list[TaskReportUser] = Field(..., title='Users')
+    users: list[TaskReportUser] = Field(..., title="Users")
 
 
 class EnvelopeTaskReport(BaseModel):
     data: TaskReport
-    message: str | None = Field(None, title='Message')
+    message: str | None = Field(None, title="Message")
     meta: Meta
-    success: bool | None = Field(True, title='Success')
+    success: bool | None = Field(True, title="Success")
