@@ -142,6 +142,9 @@ def body_fields(types: Types, operation: dict[str, Any]) -> tuple[str | None, li
     for media in ("application/json", "application/x-www-form-urlencoded"):
         if media in content:
             schema = content[media]["schema"]
+            for option in schema.get("anyOf", []):  # an optional body: its fields, all optional
+                if "$ref" in option:
+                    schema = option
             if "$ref" in schema:
                 schema = types.schemas[types.ref_name(schema["$ref"])]
             required = set(schema.get("required", []))

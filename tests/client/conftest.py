@@ -12,10 +12,10 @@ import pytest
 import uvicorn
 
 from tests.conftest import make_settings
-from tests.web.conftest import LiveServer, _free_port, live_server
+from tests.web.conftest import LiveServer, _free_port, chromium, live_server
 from worktally.main import create_app
 
-__all__ = ["live_server", "serve"]
+__all__ = ["chromium", "live_server", "serve"]
 
 
 @contextmanager

@@ -881,13 +881,14 @@ class SyncLeaves(SyncResource):
         leave_request_id: int | str,
         *,
         workspace_id: int | NotGiven | None = NOT_GIVEN,
+        reason: str | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
     ) -> models.LeaveRead:
         """PUT /api/v2/leaves/{leaveRequestId}/reject: Reject Leave."""
         return self._call(
             Operation("PUT", f"/api/v2/leaves/{leave_request_id}/reject", models.LeaveRead),
             query={"workspace_id": workspace_id},
-            json={},
+            json={"reason": reason},
             idempotency_key=idempotency_key,
         )
 
@@ -1092,13 +1093,14 @@ class AsyncLeaves(AsyncResource):
         leave_request_id: int | str,
         *,
         workspace_id: int | NotGiven | None = NOT_GIVEN,
+        reason: str | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
     ) -> models.LeaveRead:
         """PUT /api/v2/leaves/{leaveRequestId}/reject: Reject Leave."""
         return await self._call(
             Operation("PUT", f"/api/v2/leaves/{leave_request_id}/reject", models.LeaveRead),
             query={"workspace_id": workspace_id},
-            json={},
+            json={"reason": reason},
             idempotency_key=idempotency_key,
         )
 
@@ -3064,13 +3066,17 @@ class SyncTimeTracking(SyncResource):
         )
 
     def stop(
-        self, *, workspace_id: int | NotGiven | None = NOT_GIVEN, idempotency_key: str | None = None
+        self,
+        *,
+        workspace_id: int | NotGiven | None = NOT_GIVEN,
+        user_id: int | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | None = None,
     ) -> models.TrackerStopped:
         """POST /api/v2/time-tracking/stop: Stop Tracking."""
         return self._call(
             Operation("POST", "/api/v2/time-tracking/stop", models.TrackerStopped),
             query={"workspace_id": workspace_id},
-            json={},
+            json={"user_id": user_id},
             idempotency_key=idempotency_key,
         )
 
@@ -3126,13 +3132,17 @@ class AsyncTimeTracking(AsyncResource):
         )
 
     async def stop(
-        self, *, workspace_id: int | NotGiven | None = NOT_GIVEN, idempotency_key: str | None = None
+        self,
+        *,
+        workspace_id: int | NotGiven | None = NOT_GIVEN,
+        user_id: int | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | None = None,
     ) -> models.TrackerStopped:
         """POST /api/v2/time-tracking/stop: Stop Tracking."""
         return await self._call(
             Operation("POST", "/api/v2/time-tracking/stop", models.TrackerStopped),
             query={"workspace_id": workspace_id},
-            json={},
+            json={"user_id": user_id},
             idempotency_key=idempotency_key,
         )
 
