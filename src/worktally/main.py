@@ -29,6 +29,7 @@ from worktally.db.prepared import create_read_pool
 from worktally.db.session import create_engine_for, create_sessionmaker
 from worktally.expense.router import router as expense_router
 from worktally.leave.router import router as leave_router
+from worktally.mcp_server import McpEndpoint
 from worktally.member.router import router as member_router
 from worktally.ops import health as ops_health
 from worktally.ops.http import ObservabilityMiddleware
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
         pool_sampler = asyncio.create_task(ops_health.sample_pools_forever(app), name="worktally-pool-sampler")
         try:
-            yield
+            async with mcp.running():  # D22: /mcp's session manager
+                yield
         finally:
             pool_sampler.cancel()
             if settings.gc_tuned:  # an app stopped in a process that goes on (tests, embedding) leaves it as it was
@@ -129,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.router.routes[:0] = ops_health.ROUTES  # D20: /livez, /readyz, /metrics
     app.include_router(oauth2_router)
+    mcp = McpEndpoint(app, settings.public_url)  # D22: /mcp and its RFC 9728 metadata
+    app.router.routes.extend(mcp.routes)
     app.include_router(web_router)
 
     register_error_handlers(app)
