@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -254,14 +255,19 @@ class TestLimits:
 
 
 class TestStdio:
-    async def test_wt_mcp_on_stdio_acts_with_the_configured_token(self, tenants: Tenants, live: Live) -> None:
+    async def test_wt_mcp_on_stdio_acts_with_the_configured_token(
+        self, tenants: Tenants, live: Live, tmp_path: Path
+    ) -> None:
         b = await booked(tenants)
         env = {
-            **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "VIRTUAL_ENV")},
+            **{k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "VIRTUAL_ENV")},
+            "HOME": str(tmp_path),  # no wt config of the machine's user: the environment says where and as whom
+            "XDG_CONFIG_HOME": str(tmp_path),
             "WORKTALLY_URL": live.url,
             "WORKTALLY_TOKEN": b.member.token,
         }
-        params = StdioServerParameters(command=sys.executable, args=["-m", "worktally_client.mcp_tools"], env=env)
+        wt = Path(sys.executable).parent / "wt"  # the installed entry point, as an assistant would spawn it
+        params = StdioServerParameters(command=str(wt), args=["mcp"], env=env)
         async with Client(params) as client:
             names = {tool.name for tool in (await client.list_tools()).tools}
             assert names == {spec.fn.__name__ for spec in TOOLS}
