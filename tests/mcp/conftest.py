@@ -38,9 +38,19 @@ class Live:
 @pytest.fixture(scope="session")
 def live(database_url: str) -> Iterator[Live]:
     """The app served by uvicorn on a loopback port, in a thread with its own event loop and engine."""
+    yield from _serve(database_url)
+
+
+@pytest.fixture(scope="session")
+def live_limited(database_url: str) -> Iterator[Live]:
+    """The same, with a limit of 3 requests per minute and caller (D8)."""
+    yield from _serve(database_url, rate_limit_per_minute=3)
+
+
+def _serve(database_url: str, **overrides: Any) -> Iterator[Live]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    app = create_app(make_settings(database_url, public_url=url, db_pool_size=5))
+    app = create_app(make_settings(database_url, public_url=url, db_pool_size=5, **overrides))
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="none")
     )

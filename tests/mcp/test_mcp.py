@@ -253,6 +253,14 @@ class TestLimits:
         assert requests[0]["status"] == "pending"
         assert (await data(b.ws.owner.api, "/leaves", id=leave_id))[0]["status"] == "pending"
 
+    async def test_tool_calls_count_against_the_callers_rate_limit(self, tenants: Tenants, live_limited: Live) -> None:
+        ws = await tenants.workspace()
+        async with mcp_http(live_limited, ws.owner.token) as client:
+            # A tool call is API calls: here the workspace list and the tracker's data, 2 of the 3 a minute.
+            assert structured(await client.call_tool("timer_status", {}))["is_tracking"] is False
+            limited = error_text(await client.call_tool("timer_status", {}))
+        assert "HTTP 429" in limited and "rate_limited" in limited
+
 
 class TestStdio:
     async def test_wt_mcp_on_stdio_acts_with_the_configured_token(
