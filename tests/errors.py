@@ -24,3 +24,13 @@ def assert_error_code(response: httpx.Response, status: int, code: str) -> dict[
         assert body.get("success") is False, response.text
     assert body.get("error") == code, f"expected error {code!r}, got {body.get('error')!r}: {response.text}"
     return body
+
+
+def assert_oauth_error_page(response: httpx.Response, status: int, code: str) -> str:
+    """An OAuth2 authorization request refused on an HTML page (RFC 6749 §4.1.2.1: never a redirect to an
+    unverified ``redirect_uri``), naming its RFC 6749 ``error`` code as ``(code)``; returns the page."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("text/html"), response.headers["content-type"]
+    assert "location" not in response.headers
+    assert f"({code})" in response.text, f"expected error {code!r} on the page: {response.text[:2000]}"
+    return response.text

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tests.auth.kit import REDIRECT_URI, approve, authorize_params, pkce_pair, query_of, register_client, sign_in
+from tests.errors import assert_oauth_error_page
 from tests.factories import Tenants
 
 
@@ -68,9 +69,7 @@ class TestAuthorizePage:
 
         response = await browser.get("/oauth/authorize", params=authorize_params("wtc_nobody", challenge))
 
-        assert response.status_code == 400, response.text
-        assert "invalid_client" in response.text
-        assert "location" not in response.headers
+        assert_oauth_error_page(response, 400, "invalid_client")
 
     async def test_unregistered_redirect_uri_is_an_error_page(
         self, tenants: Tenants, browser: httpx.AsyncClient
@@ -84,8 +83,7 @@ class TestAuthorizePage:
             params=authorize_params(client.client_id, challenge, redirect_uri="https://evil.example/cb"),
         )
 
-        assert response.status_code == 400, response.text
-        assert "location" not in response.headers
+        assert_oauth_error_page(response, 400, "invalid_request")
 
     async def test_public_client_without_pkce_is_sent_back_with_invalid_request(
         self, tenants: Tenants, browser: httpx.AsyncClient

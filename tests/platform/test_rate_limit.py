@@ -148,5 +148,6 @@ class TestAnonymousLimit:
         first = await tenants.http.get("/api/v2/nowhere")
         second = await tenants.http.get("/api/v2/nowhere")
 
-        assert first.status_code == second.status_code == 404
+        assert_error_code(first, 404, "http_404")
+        assert_error_code(second, 404, "http_404")
         assert (remaining(first), remaining(second)) == (4, 3)

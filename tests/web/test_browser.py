@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.auth.kit import invite_member, pkce_pair, query_of, register_client
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.web.conftest import LiveServer
 
@@ -103,7 +104,7 @@ class TestOAuthFlowInBrowser:
             )
             assert revoked.status_code == 200
             after = await http.get("/api/v2/workspaces", headers={"Authorization": f"Bearer {fresh['access_token']}"})
-            assert after.status_code == 401
+            assert_error_code(after, 401, "unauthenticated")
 
     async def test_a_wrong_code_verifier_is_refused(
         self, tenants: Tenants, live_server: LiveServer, chromium: Any

@@ -6,6 +6,7 @@ import httpx
 from sqlalchemy import select
 
 from tests.auth.kit import csrf_of, sign_in
+from tests.errors import assert_error_code
 from tests.factories import Tenants
 from worktally.db.models import PersonalAccessToken
 
@@ -57,7 +58,7 @@ class TestCreateToken:
             headers={"Authorization": f"Bearer {match.group(1)}"},
         )
 
-        assert api.status_code == 403
+        assert_error_code(api, 403, "insufficient_scope")
 
     async def test_a_missing_name_is_422(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         csrf, _ = await _signed_in(tenants, browser)
@@ -95,7 +96,7 @@ class TestRevokeToken:
 
         assert response.status_code == 303
         api = await browser.get("/api/v2/workspaces", headers={"Authorization": f"Bearer {match.group(1)}"})
-        assert api.status_code == 401
+        assert_error_code(api, 401, "unauthenticated")
 
     async def test_someone_elses_token_is_404(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         other = await tenants.workspace()

@@ -19,6 +19,7 @@ from worktally.db.availability import RETRY_AFTER_SECONDS, describe, is_database
 log = logging.getLogger("worktally.errors")
 
 _WORKSPACE_ID = "workspace_id"
+_UNPARSABLE_BODY = "There was an error parsing the body"  # fastapi.routing's detail
 
 
 def error_response(
@@ -76,6 +77,10 @@ async def handle_validation_error(_request: Request, exc: Exception) -> JSONResp
 
 async def handle_http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        # FastAPI's answer to a body its JSON decoder gave up on (invalid UTF-8, nesting past the recursion
+        # limit, an integer literal past Python's digit limit): D2's "not valid JSON", with its code.
+        return error_response(400, "The request body is not valid JSON.", code="invalid_json")
     messages = {
         404: "The requested resource was not found.",
         405: "Method not allowed.",
