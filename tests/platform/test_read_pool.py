@@ -29,9 +29,11 @@ async def _backend_pids(pool: ReadPool, count: int) -> set[int]:
 
 
 async def queued(pool: ReadPool) -> None:
-    """One turn of the event loop: the new acquire task runs to its first await, the pool's queue of waiters."""
-    await asyncio.sleep(0)
-    assert len(pool._waiters) == 1
+    """Until the new acquire task has joined the pool's queue of waiters (at most 10 s): the condition itself,
+    not a guess at how many turns of the event loop it takes."""
+    async with asyncio.timeout(10):
+        while len(pool._waiters) != 1:  # noqa: ASYNC110 - the pool's queue has no event to await
+            await asyncio.sleep(0)
 
 
 async def test_never_opens_more_than_its_size_and_reuses_connections(pool: ReadPool) -> None:
