@@ -63,59 +63,27 @@ def _sdk_logging_left_alone() -> Iterator[None]:
     root logger has no handler yet; logging is the application's to set up (the server's D20 lines), not ours."""
     from mcp.server.mcpserver import server as sdk_server
 
-    configure = sdk_server.configure_logging
-    sdk_server.configure_logging = lambda level="INFO": None
+    configure = getattr(sdk_server, "configure_logging", None)
+    if configure is None:  # a later SDK that no longer does it
+        yield
+        return
+    setattr(sdk_server, "configure_logging", lambda level="INFO": None)  # noqa: B010
     try:
         yield
     finally:
-        sdk_server.configure_logging = configure
+        setattr(sdk_server, "configure_logging", configure)  # noqa: B010
 
 
 def connect_api(
     base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None, max_retries: int | None = None
 ) -> Any:
     """The API client the tools use: ``AsyncWorktally`` with this token (``max_retries`` None: its default)."""
-    try:
-        from worktally_client.client import AsyncWorktally
-    except ImportError:  # a client of before AsyncWorktally: the envelope read by hand
-        return _EnvelopeApi(base_url, token, transport)
+    from worktally_client.client import AsyncWorktally
+
     options: dict[str, Any] = {"transport": transport}
     if max_retries is not None:
         options["max_retries"] = max_retries
     return AsyncWorktally(base_url, token, **options)
-
-
-class _EnvelopeError(Exception):
-    def __init__(self, status: int, body: Any) -> None:
-        body = body if isinstance(body, dict) else {}
-        self.status = status
-        self.message = str(body.get("message") or body.get("error_description") or f"HTTP {status}")
-        self.error = body.get("error")
-        self.errors = body.get("errors") or {}
-        super().__init__(self.message)
-
-
-class _EnvelopeApi:
-    """``request`` as ``AsyncWorktally`` has it, without retries."""
-
-    def __init__(self, base_url: str, token: str, transport: httpx.AsyncBaseTransport | None) -> None:
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=headers, transport=transport, timeout=30)
-
-    async def request(
-        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Mapping[str, Any] | None = None
-    ) -> Any:
-        response = await self._http.request(method, path, params=dict(params or {}), json=json)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code >= 400:
-            raise _EnvelopeError(response.status_code, body)
-        return body.get("data") if isinstance(body, dict) else body
-
-    async def close(self) -> None:
-        await self._http.aclose()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -267,13 +235,51 @@ def _pick(row: Mapping[str, Any], *keys: str) -> dict[str, Any]:
     return {k: row[k] for k in keys if k in row}
 
 
-ENTRY_KEYS = ("id", "date", "start_time", "end_time", "duration_minutes", "project_id", "project_name", "task_id")
-ENTRY_KEYS += ("task_title", "activity_description")
-TIMESHEET_KEYS = ("id", "user_id", "member", "date_from", "date_to", "status", "total_minutes", "reject_reason")
-LEAVE_KEYS = ("id", "user_id", "user_name", "policy_id", "policy_name", "status", "start_date", "end_date", "total")
-LEAVE_KEYS += ("note", "reject_reason")
-REQUEST_KEYS = ("id", "user_id", "user_name", "status", "project_id", "project_name", "task_id", "start", "end")
-REQUEST_KEYS += ("activity_description", "comment")
+ENTRY_KEYS = tuple(
+    [
+        "id",
+        "date",
+        "start_time",
+        "end_time",
+        "duration_minutes",
+        "project_id",
+        "project_name",
+        "task_id",
+        "task_title",
+        "activity_description",
+    ]
+)
+TIMESHEET_KEYS = tuple(["id", "user_id", "member", "date_from", "date_to", "status", "total_minutes", "reject_reason"])
+LEAVE_KEYS = tuple(
+    [
+        "id",
+        "user_id",
+        "user_name",
+        "policy_id",
+        "policy_name",
+        "status",
+        "start_date",
+        "end_date",
+        "total",
+        "note",
+        "reject_reason",
+    ]
+)
+REQUEST_KEYS = tuple(
+    [
+        "id",
+        "user_id",
+        "user_name",
+        "status",
+        "project_id",
+        "project_name",
+        "task_id",
+        "start",
+        "end",
+        "activity_description",
+        "comment",
+    ]
+)
 Kind = Literal["timesheet", "leave", "time_request"]
 
 # ---------------------------------------------------------------------------------------------------------------
