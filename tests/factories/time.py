@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import update
 
 from tests.factories.workspace import Member, WorkspaceFixture
+from worktally.core import billing
 from worktally.db.models import ActivitySlot, Holiday, LeavePolicy, LeaveRequest, Membership, TimeEntry, Workspace
 
 
@@ -34,7 +35,7 @@ async def make_entry(
             method=method,
             started_at=started_at,
             ended_at=ended_at,
-            duration_minutes=int((ended_at - started_at).total_seconds() // 60),
+            duration_minutes=billing.interval_minutes(started_at, ended_at),
         )
         session.add(entry)
         await session.flush()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from worktally.core import billing
 from worktally.core.money import cents_number
 from worktally.db.functions import _sqlite_local_date, day_bucket_rows, zone
 from worktally.report import params, rules
@@ -84,13 +85,13 @@ class TestMoney:
         ("minutes", "rate_cents", "cents"), [(60, 2000, 2000), (90, 1250, 1875), (1, 1, 0), (1, 30, 1), (7, 999, 117)]
     )
     def test_amount_cents_rounds_half_up(self, minutes: int, rate_cents: int, cents: int) -> None:
-        assert rules.amount_cents(minutes, rate_cents) == cents
+        assert billing.amount_cents(minutes, rate_cents) == cents
 
     def test_cents_number_is_the_json_number_of_the_amount(self) -> None:
         assert [cents_number(c) for c in (0, 5, 1250, 1200, 1234, -5)] == ["0", "0.05", "12.5", "12", "12.34", "-0.05"]
 
     def test_minutes_round_half_a_minute_up(self) -> None:
-        assert [rules.minutes(s) for s in (0, 29, 30, 89, 90, None)] == [0, 0, 1, 1, 2, 0]
+        assert [billing.minutes(s) for s in (0, 29, 30, 89, 90, None)] == [0, 0, 1, 1, 2, 0]
 
 
 class TestParams:

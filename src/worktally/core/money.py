@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from worktally.core.billing import CENT, round_money
 
+__all__ = ["CENT", "cents_number", "money_number", "to_money"]
 
-def to_money(value: Decimal | int | str | float) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+# The one rounding of money lives in core/billing.py.
+to_money = round_money
 
 
 def money_number(value: Decimal | int) -> int | float:

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect, Numeric, String
 from sqlalchemy.types import TypeDecorator
 
+from worktally.core.billing import round_money
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Always-aware UTC datetimes. SQLite has no time zones, so values are normalised on the way in and out."""
@@ -44,10 +46,10 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | int | str | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        quantized = Decimal(str(value)).quantize(Decimal("0.01"))
+        quantized = round_money(value)
         return str(quantized) if dialect.name == "sqlite" else quantized
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return round_money(value)

@@ -19,6 +19,7 @@ from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, paginate, paginate_scalars
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
+from worktally.core import billing
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from worktally.core.timezones import zone
@@ -471,7 +472,7 @@ async def record_paid_leave(session: AsyncSession, *, workspace_id: int, request
                     method=PAID_LEAVE_METHOD,
                     started_at=piece_start,
                     ended_at=piece_end,
-                    duration_minutes=int((piece_end - piece_start).total_seconds()) // 60,
+                    duration_minutes=billing.interval_minutes(piece_start, piece_end),
                     leave_request_id=request.id,
                     created_by=by,
                 )

@@ -298,6 +298,12 @@ def _entries(reach: Reach, days: Days, columns: Sequence[Column], where: Sequenc
     )
 
 
+def whole_minutes(seconds: ColumnElement[Any]) -> ColumnElement[int]:
+    """One piece's seconds rounded to whole minutes, half a minute up, still in seconds: the SQL form of
+    ``core.billing.minutes``, so every sum of pieces is a sum of their whole minutes (core/billing.py)."""
+    return cast((seconds + 30) // 60 * 60, BigInteger)
+
+
 def sum_seconds(seconds: ColumnElement[Any]) -> ColumnElement[int]:
     """SUM of seconds as an integer (PostgreSQL widens SUM(bigint) to numeric)."""
     return cast(func.sum(seconds), BigInteger)
@@ -329,7 +335,7 @@ def day_parts(
         select(
             func.coalesce(buckets.c.day, entries.c.start_day).label("day"),
             *[entries.c[n] for n in names],
-            seconds.label("seconds"),
+            whole_minutes(seconds).label("seconds"),
         )
         .select_from(parts)
         .where(or_(buckets.c.day.is_not(None), and_(entries.c.end_day == entries.c.start_day, within_range)))
@@ -533,7 +539,7 @@ def _one_day_entries(reach: Reach, days: Days, user_ids: Sequence[int]) -> tuple
             TimeEntry.leave_request_id,
             clipped_start.label("starts_at"),
             clipped_end.label("ends_at"),
-            seconds_between(clipped_end, clipped_start).label("seconds"),
+            whole_minutes(seconds_between(clipped_end, clipped_start)).label("seconds"),
         )
         .select_from(TimeEntry)
         .join(

@@ -1,10 +1,9 @@
-"""Pure report rules: minutes from seconds, amounts from rates, attendance statuses. No I/O."""
+"""Pure report rules: attendance statuses. No I/O. Minutes, rates and amounts: core/billing.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from worktally.report.schemas import AttendanceStatus
@@ -28,46 +27,6 @@ STATUS_FILTERS: dict[str, AttendanceStatus] = {
     "on_leave": "On leave",
     "holiday": "Holiday",
 }
-
-
-def minutes(seconds: int | None) -> int:
-    """Whole minutes, half a minute rounding up."""
-    return (int(seconds or 0) + 30) // 60
-
-
-def amount_cents(minutes_: int, rate_cents: int) -> int:
-    """What ``minutes_`` earn at ``rate_cents`` an hour, in whole cents, half a cent rounding up."""
-    return (rate_cents * minutes_ * 2 + 60) // 120
-
-
-@dataclass(frozen=True, slots=True)
-class RateSources:
-    contract_id: int | None
-    is_billable: bool | None
-    rate_type: int | None
-    contract_rate: Decimal | None
-    contract_currency: str | None
-    member_rate: Decimal | None
-    member_currency: str | None
-    project_rate: Decimal | None
-    project_currency: str | None
-
-
-def effective_rate(row: RateSources) -> tuple[Decimal, str] | None:
-    """The hourly rate behind tracked time: the contract's rate type picks custom, member or project rate (D6:
-    only billable projects earn money; time without a contract earns none)."""
-    if row.contract_id is None or not row.is_billable:
-        return None
-    match row.rate_type:
-        case 2:
-            rate, currency = row.member_rate, row.member_currency
-        case 3:
-            rate, currency = row.project_rate, row.project_currency
-        case _:
-            rate, currency = row.contract_rate, row.contract_currency
-    if rate is None or currency is None:
-        return None
-    return rate, currency
 
 
 # --- attendance ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from worktally.api.pagination import PageParams, paginate, pagination_meta
 from worktally.auth import visibility
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
+from worktally.core import billing
 from worktally.db.functions import zone
 from worktally.db.prepared import fetch_all
 from worktally.report import queries, rules, tracked
@@ -147,8 +148,8 @@ async def _rate_lookups(
         member = members.get(contract_of[contract_id][0])
         project_id = contract_of[contract_id][1]
         project = projects.get(project_id) if project_id is not None else None
-        rate = rules.effective_rate(
-            rules.RateSources(
+        rates[contract_id] = billing.effective_rate_cents(
+            billing.RateSources(
                 contract_id=contract_id if contract is not None else None,
                 is_billable=project[2] if project is not None else None,
                 rate_type=contract[1] if contract is not None else None,
@@ -160,7 +161,6 @@ async def _rate_lookups(
                 project_currency=project[4] if project is not None else None,
             )
         )
-        rates[contract_id] = None if rate is None else (int(rate[0] * 100), rate[1])
     return tracked.Lookups(
         names={uid: full_name(m[1], m[2]) for uid, m in members.items()},
         projects={pid: p[1] for pid, p in projects.items()},
@@ -190,7 +190,7 @@ async def daily_timeline(
                 id=row.id,
                 start_time=row.starts_at.astimezone(owner_zone),
                 end_time=row.ends_at.astimezone(owner_zone),
-                duration_minutes=rules.minutes(row.seconds),
+                duration_minutes=billing.minutes(row.seconds),
                 project_id=row.project_id,
                 project_name=row.project_name,
                 task_id=row.task_id,
@@ -257,7 +257,7 @@ async def daily_attendance(
     for member in members:
         tz = zone(member.timezone)
         day_row = worked.get(member.user_id)
-        tracked = rules.minutes(day_row.seconds) if day_row is not None else 0
+        tracked = billing.minutes(day_row.seconds) if day_row is not None else 0
         first_start = day_row.first_start if day_row is not None and tracked else None
         last_end = day_row.last_end if day_row is not None and tracked else None
         result = rules.attendance(
@@ -286,7 +286,7 @@ async def daily_attendance(
                 expected_minutes=result.expected_minutes,
                 late_minutes=result.late_minutes,
                 left_early_minutes=result.left_early_minutes,
-                break_minutes=sum(int((gap.ends_at - gap.starts_at).total_seconds() + 30) // 60 for gap in member_gaps),
+                break_minutes=sum(billing.interval_minutes(gap.starts_at, gap.ends_at) for gap in member_gaps),
                 breaks=[rules.break_label(gap.starts_at, gap.ends_at, tz) for gap in member_gaps],
                 leave_policy=leaves[member.user_id].policy_name if member.user_id in leaves else None,
                 holiday=holiday,
@@ -376,7 +376,7 @@ async def task_report(
     if members:
         statement = queries.task_days_statement(reach, days, filters, [m.user_id for m in members])
         for row in (await session.execute(statement)).all():
-            minutes = rules.minutes(row.seconds)
+            minutes = billing.minutes(row.seconds)
             if minutes == 0:
                 continue
             key = (row.project_id, row.task_id)
@@ -401,7 +401,7 @@ async def task_report(
             "total_minutes": minutes,
         }
         for row in (await session.execute(queries.task_totals_statement(reach, days, filters, user_ids))).all()
-        if (minutes := rules.minutes(row.seconds)) > 0
+        if (minutes := billing.minutes(row.seconds)) > 0
     ]
     users = [
         {
@@ -436,7 +436,7 @@ async def activity_descriptions(
     if members:
         statement = queries.descriptions_statement(reach, days, [m.user_id for m in members])
         for row in (await session.execute(statement)).all():
-            minutes = rules.minutes(row.seconds)
+            minutes = billing.minutes(row.seconds)
             if minutes:
                 per_user[row.user_id].append(
                     DescriptionTotal(activity_description=row.activity_description, total_minutes=minutes)

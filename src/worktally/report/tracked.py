@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from worktally.core import billing
 from worktally.core.money import cents_number
-from worktally.report import rules
 from worktally.report.export import cell
 from worktally.report.params import DateRange
 
@@ -111,7 +111,7 @@ def items(report: TrackedHours) -> Iterator[tuple[date, int, _Pair, int, bool, s
     ordered, pairs = _ordered(report)
     visible_of = report.visible
     for day, user_id, project_id, contract_id, seconds in ordered:
-        minutes = rules.minutes(seconds)
+        minutes = billing.minutes(seconds)
         if minutes == 0:
             continue
         pair = pairs[project_id, contract_id]
@@ -122,7 +122,7 @@ def items(report: TrackedHours) -> Iterator[tuple[date, int, _Pair, int, bool, s
         elif (rate := pair.rate) is None:
             yield day, user_id, pair, minutes, True, None, 0
         else:
-            yield day, user_id, pair, minutes, True, rate[1], rules.amount_cents(minutes, rate[0])
+            yield day, user_id, pair, minutes, True, rate[1], billing.amount_cents(minutes, rate[0])
 
 
 def _amounts(cents: dict[str, int]) -> str:

@@ -136,6 +136,7 @@ async def entries_with_rates(
         select(
             TimeEntry.user_id,
             TimeEntry.started_at,
+            TimeEntry.ended_at,
             TimeEntry.duration_minutes,
             TimeEntry.contract_id,
             TimeEntry.project_id,

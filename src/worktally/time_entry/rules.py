@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from worktally.core import billing
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -33,7 +35,8 @@ class Interval:
 
     @property
     def minutes(self) -> int:
-        return self.seconds // 60
+        """Whole minutes by the one rule of core/billing.py (half a minute up)."""
+        return billing.interval_minutes(self.start, self.end)
 
     def overlaps(self, other: Interval) -> bool:
         return self.start < other.end and other.start < self.end
@@ -142,6 +145,20 @@ def local_span(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[datetim
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where a member's ``day`` starts and the next one starts."""
     return local_to_utc(day, time(0, 0), tz), local_to_utc(day + timedelta(days=1), time(0, 0), tz)
+
+
+def day_parts(interval: Interval, tz: ZoneInfo) -> list[tuple[date, int]]:
+    """``interval``'s seconds in each of the member's local days it touches, ``[(day, seconds), ...]``."""
+    parts: list[tuple[date, int]] = []
+    day = local_date(interval.start, tz)
+    start = interval.start
+    while start < interval.end:
+        end = min(interval.end, day_bounds(day, tz)[1])
+        if end > start:
+            parts.append((day, billing.interval_seconds(start, end)))
+        start = max(start, end)
+        day += timedelta(days=1)
+    return parts
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> date:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,13 +15,13 @@ from worktally.api.pagination import PageParams, paginate
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import IdSubquery, user_ids
+from worktally.core import billing
 from worktally.core.clock import isoformat_z, utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.timezones import zone
 from worktally.db.models import Timesheet, User
-from worktally.report.rules import RateSources, amount_cents, effective_rate
 from worktally.time_entry import repository as entries
-from worktally.time_entry.rules import Interval, day_bounds, local_date
+from worktally.time_entry.rules import Interval, day_bounds, day_parts, local_date
 from worktally.time_entry.targets import MemberInfo, find_member, lock_member_time
 from worktally.timesheet import repository, rules
 from worktally.timesheet.schemas import DailyProjectMinutes, TimesheetMember, TimesheetRead
@@ -174,9 +173,9 @@ async def _read_many(
 
 
 def _rate(entry: Any) -> tuple[int, str] | None:
-    """The entry's hourly rate in cents and its currency, by the reports' rule (one billing rule, D6)."""
-    rate = effective_rate(
-        RateSources(
+    """The entry's hourly rate in cents and its currency, by the one billing rule (D6)."""
+    return billing.effective_rate_cents(
+        billing.RateSources(
             contract_id=entry.contract_id if entry.project_id is not None else None,
             is_billable=entry.is_billable,
             rate_type=entry.rate_type,
@@ -188,41 +187,37 @@ def _rate(entry: Any) -> tuple[int, str] | None:
             project_currency=entry.project_currency,
         )
     )
-    return None if rate is None else (int(rate[0] * 100), rate[1])
-
-
-def _amounts(cents: dict[str, int]) -> dict[str, Decimal]:
-    return {currency: Decimal(value) / 100 for currency, value in sorted(cents.items())}
 
 
 def _read(principal: Principal, ts: Timesheet, user: User, found: Sequence[Any], tz: ZoneInfo) -> TimesheetRead:
     show_money = principal.sees_rates_of(ts.user_id)
     minutes: dict[str, dict[tuple[int | None, int | None], list[Any]]] = defaultdict(lambda: defaultdict(list))
     for entry in found:
-        day = local_date(entry.started_at, tz)
-        if ts.date_from <= day <= ts.date_to:
-            minutes[day.isoformat()][(entry.project_id, entry.contract_id)].append(entry)
+        # Each entry's part in each of the member's days, as the reports count it (core/billing.py).
+        for day, seconds in day_parts(Interval(entry.started_at, entry.ended_at), tz):
+            if ts.date_from <= day <= ts.date_to:
+                minutes[day.isoformat()][(entry.project_id, entry.contract_id)].append((entry, seconds))
     breakdown: dict[str, list[DailyProjectMinutes]] = {}
     total_minutes = 0
     total_cents: dict[str, int] = {}
     for day_key in sorted(minutes):
         items = []
         for (project_id, contract_id), day_entries in minutes[day_key].items():
-            day_minutes = sum(e.duration_minutes for e in day_entries)
+            day_minutes = sum(billing.minutes(seconds) for _, seconds in day_entries)
             total_minutes += day_minutes
             # D1: per currency, never added across currencies; priced per day and contract as the reports are.
             day_cents: dict[str, int] = {}
-            rate = _rate(day_entries[0])  # one project and contract: one rate
+            rate = _rate(day_entries[0][0])  # one project and contract: one rate
             if rate is not None:
-                day_cents[rate[1]] = amount_cents(day_minutes, rate[0])
+                day_cents[rate[1]] = billing.amount_cents(day_minutes, rate[0])
                 total_cents[rate[1]] = total_cents.get(rate[1], 0) + day_cents[rate[1]]
             items.append(
                 DailyProjectMinutes(
                     project_id=project_id,
-                    project_name=day_entries[0].project_name,
+                    project_name=day_entries[0][0].project_name,
                     contract_id=contract_id,
                     total_minutes=day_minutes,
-                    total_amount=_amounts(day_cents) if show_money else None,
+                    total_amount=billing.money_by_currency(day_cents) if show_money else None,
                 )
             )
         breakdown[day_key] = items
@@ -234,7 +229,7 @@ def _read(principal: Principal, ts: Timesheet, user: User, found: Sequence[Any],
         status=ts.status,
         total_hours=round(total_minutes / 60, 2),
         total_minutes=total_minutes,
-        total_amount=_amounts(total_cents) if show_money else None,
+        total_amount=billing.money_by_currency(total_cents) if show_money else None,
         submitted_on=ts.submitted_at,
         reject_reason=ts.reject_reason,
         member=TimesheetMember(id=user.id, firstname=user.firstname, lastname=user.lastname, email=user.email),

@@ -146,6 +146,7 @@ async def current_data(session: AsyncSession, principal: Principal, user_id: int
         task_id=running.task_id,
         task_title=target.task_title,
         activity_description=running.activity_description,
+        # A running clock (minutes and seconds so far), not a count of saved time.
         total_seconds=elapsed % 60,
         total_minutes=day_minutes + elapsed // 60,
         date=today,
