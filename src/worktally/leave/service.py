@@ -19,11 +19,9 @@ from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, paginate, paginate_scalars
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
-from worktally.core import billing
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from worktally.core.timezones import zone
-from worktally.db.models import LeavePolicy, LeaveRequest, LeaveRequestDay, TimeEntry
+from worktally.db.models import LeavePolicy, LeaveRequest, LeaveRequestDay
 from worktally.leave import repository, rules
 from worktally.leave.schemas import (
     LeaveBalanceItem,
@@ -36,6 +34,9 @@ from worktally.leave.schemas import (
     LeaveRead,
     LeaveTotal,
 )
+from worktally.time_entry import service as time_entries
+from worktally.time_entry.rules import Interval, day_bounds
+from worktally.time_entry.targets import Target, find_member, lock_member_time
 from worktally.timesheet import repository as timesheet_repository
 from worktally.timesheet.service import TimesheetApprovedError
 from worktally.webhook.events import record_event
@@ -450,34 +451,35 @@ async def reject_leave(session: AsyncSession, principal: Principal, request_id: 
 
 
 async def record_paid_leave(session: AsyncSession, *, workspace_id: int, request: LeaveRequest, by: int) -> None:
-    """Approved paid leave shows in the member's time: ``Paid leave`` entries placed by ``rules.place``."""
+    """Approved paid leave shows in the member's time: ``Paid leave`` entries placed by ``rules.place`` into the
+    member's free time, and saved through the one time-saving path (``time_entry.service.save_interval``: the
+    member's time lock, the approved-timesheet guard, timesheet upkeep, ``time_entry.created`` events)."""
+    member = await find_member(session, workspace_id, request.user_id)
+    if member is None:
+        return
+    # Taken before the free time is read, so no other write of the member's time lands in between (D9).
+    await lock_member_time(session, workspace_id, request.user_id)
     workspace = await repository.get_workspace(session, workspace_id)
-    member = await repository.get_member(session, workspace_id, request.user_id)
-    member_zone = zone(member.timezone if member else workspace.timezone)
     workday_start = rules.parse_hhmm(workspace.workday_start_time or "") or 9 * 60
     unit = (await repository.policy_names(session, [request.policy_id]))[request.policy_id][1]
     for day in await repository.days_of(session, request.id):
-        midnight = datetime.combine(day.leave_date, time(0), tzinfo=member_zone)
-        next_midnight = datetime.combine(day.leave_date + timedelta(days=1), time(0), tzinfo=member_zone).astimezone(
-            UTC
-        )
+        midnight = datetime.combine(day.leave_date, time(0), tzinfo=member.tz)  # wall-clock minutes from it
+        next_midnight = day_bounds(day.leave_date, member.tz)[1]
         start_minute = rules.entry_start(unit, request.leave_period, request.start_time, day.hours, workday_start)
         start = (midnight + timedelta(minutes=start_minute)).astimezone(UTC)
         busy = await repository.busy_intervals(session, workspace_id, request.user_id, start, next_midnight)
         for piece_start, piece_end in rules.place(start, rules.minutes_of(day.hours), busy, next_midnight):
-            session.add(
-                TimeEntry(
-                    workspace_id=workspace_id,
-                    user_id=request.user_id,
-                    method=PAID_LEAVE_METHOD,
-                    started_at=piece_start,
-                    ended_at=piece_end,
-                    duration_minutes=billing.interval_minutes(piece_start, piece_end),
-                    leave_request_id=request.id,
-                    created_by=by,
-                )
+            await time_entries.save_interval(
+                session,
+                workspace_id=workspace_id,
+                member=member,
+                target=Target(),
+                interval=Interval(piece_start, piece_end),
+                method=PAID_LEAVE_METHOD,
+                activity_description=None,
+                created_by=by,
+                leave_request_id=request.id,
             )
-    await session.flush()
 
 
 # --- balances ------------------------------------------------------------------------------------

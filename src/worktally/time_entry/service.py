@@ -1,6 +1,7 @@
 """Time entries and the one way time is saved (D9): ``save_interval`` / ``_fit``.
 
-Every path that stores time — manual entries, tracker stops, approved time requests — locks the
+Every path that stores time — manual entries, tracker stops, approved time requests, approved paid
+leave (``leave/service.record_paid_leave``) — locks the
 member's time, refuses time inside an approved timesheet (D10), cuts away what overlaps the member's
 other entries, caps it by the contract's weekly limit, and stores what is left as one or more entries.
 """
@@ -125,6 +126,7 @@ async def save_interval(
     activity_description: str | None,
     created_by: int,
     time_request_id: str | None = None,
+    leave_request_id: str | None = None,
 ) -> Saved:
     """Store ``interval`` for ``member`` under D9; 409 if nothing of it may be saved."""
     pieces = await _fit(session, workspace_id, member, target, interval)
@@ -142,6 +144,7 @@ async def save_interval(
             ended_at=piece.end,
             duration_minutes=piece.minutes,
             time_request_id=time_request_id,
+            leave_request_id=leave_request_id,
             created_by=created_by,
         )
         session.add(entry)
