@@ -3,40 +3,14 @@ PostgreSQL), so that the client talks HTTP exactly as it would to any deployment
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-import uvicorn
 
-from tests.conftest import make_settings
-from tests.web.conftest import LiveServer, _free_port, chromium, live_server
-from worktally.main import create_app
+from tests.live import LiveServer, serve
+from tests.web.conftest import chromium, live_server
 
-__all__ = ["chromium", "live_server", "serve"]
-
-
-@contextmanager
-def serve(database_url: str, **overrides: object) -> Iterator[LiveServer]:
-    """Another server on the test database, with settings of its own (e.g. a low rate limit)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    app = create_app(make_settings(database_url, public_url=url, **overrides))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, name=f"server-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield LiveServer(url=url, app=app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+__all__ = ["chromium", "live_server"]
 
 
 @pytest.fixture

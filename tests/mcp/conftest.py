@@ -3,67 +3,35 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import httpx2
 import pytest
-import uvicorn
 from mcp.client.streamable_http import streamable_http_client
 
 from mcp import Client
-from tests.auth.kit import approve, authorize_params, pkce_pair, query_of, sign_in
-from tests.conftest import make_settings
+from tests.auth.kit import exchange, obtain_code, pkce_pair, sign_in
 from tests.factories import Member
-from worktally.main import create_app
+from tests.live import LiveServer, serve
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass(frozen=True)
-class Live:
-    url: str
+Live = LiveServer
 
 
 @pytest.fixture(scope="session")
 def live(database_url: str) -> Iterator[Live]:
     """The app served by uvicorn on a loopback port, in a thread with its own event loop and engine."""
-    yield from _serve(database_url)
+    with serve(database_url, db_pool_size=5) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
 def live_limited(database_url: str) -> Iterator[Live]:
     """The same, with a limit of 3 requests per minute and caller (D8)."""
-    yield from _serve(database_url, rate_limit_per_minute=3)
-
-
-def _serve(database_url: str, **overrides: Any) -> Iterator[Live]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    app = create_app(make_settings(database_url, public_url=url, db_pool_size=5, **overrides))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="none")
-    )
-    thread = threading.Thread(target=server.run, name="mcp-live-server", daemon=True)
-    thread.start()
-    for _ in range(400):
-        if server.started or not thread.is_alive():
-            break
-        threading.Event().wait(0.05)
-    assert server.started, "uvicorn did not start"
-    yield Live(url=url)
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serve(database_url, db_pool_size=5, rate_limit_per_minute=3) as server:
+        yield server
 
 
 async def oauth_token(live: Live, member: Member, scope: str = "read write") -> str:
@@ -72,19 +40,8 @@ async def oauth_token(live: Live, member: Member, scope: str = "read write") -> 
     async with httpx.AsyncClient(base_url=live.url, timeout=30) as browser:
         assert (await sign_in(browser, member.email)).status_code in (302, 303)
         verifier, challenge = pkce_pair()
-        answer = await approve(browser, authorize_params("wt", challenge, redirect_uri=redirect, scope=scope))
-        assert answer.status_code == 302, answer.text
-        code = query_of(answer.headers["location"])["code"]
-        token = await browser.post(
-            "/oauth/token",
-            data={
-                "grant_type": "authorization_code",
-                "client_id": "wt",
-                "code": code,
-                "redirect_uri": redirect,
-                "code_verifier": verifier,
-            },
-        )
+        code = await obtain_code(browser, "wt", challenge, redirect_uri=redirect, scope=scope)
+        token = await exchange(browser, client_id="wt", code=code, redirect_uri=redirect, code_verifier=verifier)
     assert token.status_code == 200, token.text
     access: str = token.json()["access_token"]
     return access

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import itertools
 import os
 import random
 import time
@@ -194,6 +195,35 @@ class BaseClient:
             return None if asked > self.max_retry_wait else asked + random.uniform(0.05, 0.5)
         return min(8.0, 0.5 * 2**attempt) * random.uniform(0.75, 1.25)
 
+    def _next_wait(
+        self,
+        prepared: Prepared,
+        attempt: int,
+        response: httpx.Response | None = None,
+        error: httpx.TransportError | None = None,
+    ) -> float | None:
+        """Seconds before trying ``prepared`` again; None when ``response`` is the answer. A connection
+        error that is not retried is raised as ``APIConnectionError``."""
+        if error is not None:
+            wait = self._wait(attempt, None) if prepared.retryable else None
+            if wait is None:
+                raise self._connection_error(error, prepared.request) from error
+            return wait
+        assert response is not None
+        return self._wait(attempt, response) if prepared.retryable and self._retry_status(response) else None
+
+    def _by_hand(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Mapping[str, Any] | None,
+        model: Any,
+        idempotency_key: str | None,
+    ) -> Prepared:
+        operation = Operation(method.upper(), path, model)
+        return self._prepare(operation, query=params or {}, json=json, idempotency_key=idempotency_key)
+
     @staticmethod
     def _retry_status(response: httpx.Response) -> bool:
         return response.status_code == 429 or (response.status_code >= 500 and response.status_code != 501)
@@ -233,21 +263,18 @@ class SyncClientBase(BaseClient):
         self.close()
 
     def _send(self, prepared: Prepared) -> httpx.Response:
-        attempt = 0
-        while True:
+        for attempt in itertools.count():
             try:
                 response = self._http.send(prepared.request)
             except httpx.TransportError as exc:
-                wait = self._wait(attempt, None) if prepared.retryable else None
-                if wait is None:
-                    raise self._connection_error(exc, prepared.request) from exc
+                wait = self._next_wait(prepared, attempt, error=exc)
             else:
-                wait = self._wait(attempt, response) if self._retry_status(response) and prepared.retryable else None
+                wait = self._next_wait(prepared, attempt, response)
                 if wait is None:
                     return response
                 response.close()
             self._sleep(wait)
-            attempt += 1
+        raise AssertionError("unreachable")
 
     def request(
         self,
@@ -260,8 +287,7 @@ class SyncClientBase(BaseClient):
         idempotency_key: str | None = None,
     ) -> Any:
         """Any call by hand: the envelope's data (parsed into ``model`` when given) or a typed error."""
-        operation = Operation(method.upper(), path, model)
-        prepared = self._prepare(operation, query=params or {}, json=json, idempotency_key=idempotency_key)
+        prepared = self._by_hand(method, path, params, json, model, idempotency_key)
         return self._read(prepared, self._send(prepared))
 
 
@@ -281,21 +307,18 @@ class AsyncClientBase(BaseClient):
         await self.close()
 
     async def _send(self, prepared: Prepared) -> httpx.Response:
-        attempt = 0
-        while True:
+        for attempt in itertools.count():
             try:
                 response = await self._http.send(prepared.request)
             except httpx.TransportError as exc:
-                wait = self._wait(attempt, None) if prepared.retryable else None
-                if wait is None:
-                    raise self._connection_error(exc, prepared.request) from exc
+                wait = self._next_wait(prepared, attempt, error=exc)
             else:
-                wait = self._wait(attempt, response) if self._retry_status(response) and prepared.retryable else None
+                wait = self._next_wait(prepared, attempt, response)
                 if wait is None:
                     return response
                 await response.aclose()
             await self._sleep(wait)
-            attempt += 1
+        raise AssertionError("unreachable")
 
     async def request(
         self,
@@ -308,8 +331,7 @@ class AsyncClientBase(BaseClient):
         idempotency_key: str | None = None,
     ) -> Any:
         """Any call by hand: the envelope's data (parsed into ``model`` when given) or a typed error."""
-        operation = Operation(method.upper(), path, model)
-        prepared = self._prepare(operation, query=params or {}, json=json, idempotency_key=idempotency_key)
+        prepared = self._by_hand(method, path, params, json, model, idempotency_key)
         return self._read(prepared, await self._send(prepared))
 
 

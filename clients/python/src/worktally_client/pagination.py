@@ -53,30 +53,22 @@ class BasePage(Generic[T]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self.data)} {self.meta.get('pagination') or ''}>"
 
-    @staticmethod
-    def _parts(resource: Any, prepared: Prepared, response: httpx.Response) -> tuple[list[Any], dict[str, Any]]:
-        data = resource._client._read(prepared, response, many=True) or []
-        meta = response.json().get("meta") or {}
-        return data, meta
-
-
-class SyncPage(BasePage[T]):
-    _resource: SyncResource
+    _resource: Any
     _operation: Operation
 
     @classmethod
     def read(
-        cls,
-        resource: SyncResource,
-        operation: Operation,
-        query: dict[str, Any],
-        prepared: Prepared,
-        response: httpx.Response,
-    ) -> SyncPage[Any]:
-        data, meta = cls._parts(resource, prepared, response)
-        page: SyncPage[Any] = cls(data, meta, query)
+        cls, resource: Any, operation: Operation, query: dict[str, Any], prepared: Prepared, response: httpx.Response
+    ) -> Any:
+        """The page of ``response``; it fetches the next ones through ``resource`` with ``operation``."""
+        data = resource._client._read(prepared, response, many=True) or []
+        page = cls(data, response.json().get("meta") or {}, query)
         page._resource, page._operation = resource, operation
         return page
+
+
+class SyncPage(BasePage[T]):
+    _resource: SyncResource
 
     def next_page(self) -> SyncPage[T] | None:
         if not self.has_next_page():
@@ -96,21 +88,6 @@ class SyncPage(BasePage[T]):
 
 class AsyncPage(BasePage[T]):
     _resource: AsyncResource
-    _operation: Operation
-
-    @classmethod
-    def read(
-        cls,
-        resource: AsyncResource,
-        operation: Operation,
-        query: dict[str, Any],
-        prepared: Prepared,
-        response: httpx.Response,
-    ) -> AsyncPage[Any]:
-        data, meta = cls._parts(resource, prepared, response)
-        page: AsyncPage[Any] = cls(data, meta, query)
-        page._resource, page._operation = resource, operation
-        return page
 
     async def next_page(self) -> AsyncPage[T] | None:
         if not self.has_next_page():

@@ -37,17 +37,23 @@ class Session:
             raise WorktallyError("not signed in: run `wt login` (or set WORKTALLY_URL and WORKTALLY_TOKEN)")
         self.client = Worktally(self.config.url, self.config.token, workspace_id=self.config.workspace_id)
         if self.config.workspace_id is None or self.config.user_id is None:
-            workspaces = self.client.workspaces.list().data
-            if not workspaces:
-                raise WorktallyError("this token belongs to no workspace")
-            chosen = next((w for w in workspaces if w.id == self.config.workspace_id), workspaces[0])
-            self.config.workspace_id, self.config.user_id = chosen.id, chosen.user_id
+            chosen = choose_workspace(self.client, self.config)
             self.client.workspace_id = chosen.id
 
     @property
     def me(self) -> int:
         assert self.config.user_id is not None
         return self.config.user_id
+
+
+def choose_workspace(client: Worktally, config: Config) -> Any:
+    """The configured workspace among the token's (else its first); sets the config's ids from it."""
+    workspaces = client.workspaces.list().data
+    if not workspaces:
+        raise WorktallyError("this token belongs to no workspace")
+    chosen = next((w for w in workspaces if w.id == config.workspace_id), workspaces[0])
+    config.workspace_id, config.user_id = chosen.id, chosen.user_id
+    return chosen
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -118,11 +124,7 @@ def login(
         token = browser_login(url, **({"open_url": opener} if opener else {}))
     config = Config(url=url, token=token, workspace_id=workspace)
     with Worktally(url, token, workspace_id=workspace) as client:
-        workspaces = client.workspaces.list().data
-    if not workspaces:
-        raise WorktallyError("this token belongs to no workspace")
-    chosen = next((w for w in workspaces if w.id == workspace), workspaces[0])
-    config.workspace_id, config.user_id = chosen.id, chosen.user_id
+        chosen = choose_workspace(client, config)
     path = config.save()
     err.print(f"Signed in to {chosen.workspace_name} as {chosen.role}; saved to {path}")
 
@@ -152,8 +154,7 @@ def stop(as_json: JsonFlag = False, as_csv: CsvFlag = False) -> None:
     """Stop the timer."""
     s = Session()
     stopped = s.client.time_tracking.stop()
-    data = stopped.model_dump(mode="json") if hasattr(stopped, "model_dump") else {"stopped": True}
-    emit_one(data, fmt(as_json, as_csv))
+    emit_one(stopped.model_dump(mode="json"), fmt(as_json, as_csv))
 
 
 @app.command()
