@@ -12,7 +12,7 @@ import random
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -100,8 +100,13 @@ async def listed(world: World, api: ApiClient) -> dict[str, dict[Any, dict[str, 
     await put("project_viewer", await all_pages(api, "/project-viewers"))
     state["time_entry"] = {}
     state["tracking"] = {}
+    # The script's entries, the tracker's of today, and the entries approved paid leave saved on its days.
+    days = {DAY, utc_now().date().isoformat()}
+    for leave in await all_pages(world.owner.api, "/leaves", status="approved") or []:
+        first, last = date.fromisoformat(leave["start_date"]), date.fromisoformat(leave["end_date"])
+        days.update((first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1))
     for user_id in world.users:
-        for day in (DAY, utc_now().date().isoformat()):  # the script's entries, and the tracker's of today
+        for day in sorted(days):
             await put("time_entry", await all_pages(api, "/time-entries", user_id=user_id, date=day))
         current = await api.get("/time-tracking/current-data", params={"user_id": user_id})
         if current.status_code == 200 and current.json()["data"]["is_tracking"]:
@@ -114,6 +119,12 @@ async def listed(world: World, api: ApiClient) -> dict[str, dict[Any, dict[str, 
         "timesheet",
         await all_pages(api, "/timesheets", date_from=this_week[0].isoformat(), date_to=this_week[1].isoformat()),
     )
+    # The weeks of paid leave: saving its time keeps those weeks' timesheets too.
+    for monday in sorted({date.fromisoformat(d) - timedelta(days=date.fromisoformat(d).weekday()) for d in days}):
+        sunday = monday + timedelta(days=6)
+        await put(
+            "timesheet", await all_pages(api, "/timesheets", date_from=monday.isoformat(), date_to=sunday.isoformat())
+        )
     await put("leave", await all_pages(api, "/leaves"))
     await put("leave_policy", await all_pages(api, "/leaves/policies"))
     await put("expense", await all_pages(api, "/expenses"))
