@@ -294,6 +294,16 @@ class TestRequestLeave:
 
         assert data["total"]["days"] == 2  # Sunday 15 and Monday 16
 
+    async def test_a_workspace_without_weekend_days_counts_every_day(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+        settings = await ws.owner.api.put("/workspaces/settings", json={"weekend_days": []})
+        assert settings.json()["data"]["weekend_days"] == []
+        policy = await make_policy(ws)
+
+        data = await request_leave(ws.owner, policy["id"], "2026-02-13", "2026-02-16")
+
+        assert data["total"]["days"] == 4  # the settings, the leave and the attendance report agree: no weekend
+
     async def test_holidays_are_not_counted(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
         await add_holiday(ws, date(2026, 2, 11))

@@ -45,16 +45,6 @@ class TestWorkingDays:
         assert days == [date(2026, 2, 8)]
 
 
-class TestParseWeekendDays:
-    def test_defaults_to_saturday_and_sunday_when_unreadable(self) -> None:
-        assert rules.parse_weekend_days("x,y") == WEEKEND
-        assert rules.parse_weekend_days("") == WEEKEND
-        assert rules.parse_weekend_days("9") == WEEKEND
-
-    def test_reads_the_setting(self) -> None:
-        assert rules.parse_weekend_days("4,5") == frozenset({4, 5})
-
-
 class TestShapeOf:
     def test_a_full_day_uses_one_day_and_the_policy_hours(self) -> None:
         assert day_shape() == rules.LeaveShape(Decimal(1), Decimal("8.00"))

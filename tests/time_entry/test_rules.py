@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from worktally.core import timezones
 from worktally.time_entry import rules
 from worktally.time_entry.rules import Interval, Window
 
@@ -123,12 +124,12 @@ class TestSavingOneAfterAnother:
 
 class TestLocalTime:
     def test_parse_hhmm(self) -> None:
-        assert rules.parse_hhmm("09:05") == time(9, 5)
-        assert rules.parse_hhmm("24:00") is None
-        assert rules.parse_hhmm("9:05") is None
+        assert timezones.parse_hhmm("09:05") == time(9, 5)
+        assert timezones.parse_hhmm("24:00") is None
+        assert timezones.parse_hhmm("9:05") is None
 
     def test_midnight_end_is_the_next_day(self) -> None:
-        start, end = rules.local_span(date(2026, 1, 29), time(22), time(0), ZoneInfo("UTC"))
+        start, end = timezones.local_span(date(2026, 1, 29), time(22), time(0), ZoneInfo("UTC"))
 
         assert end - start == timedelta(hours=2)
 

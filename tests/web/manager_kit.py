@@ -9,7 +9,7 @@ from typing import Any
 from tests.factories import Member, WorkspaceFixture
 from tests.web.app_kit import Tracked, tracked_member
 from worktally.core.clock import utc_now
-from worktally.time_entry.rules import week_start
+from worktally.core.timezones import week_start
 
 
 def last_monday() -> date:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CTE,
@@ -45,7 +44,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from worktally.core.timezones import is_known_zone, zone
+from worktally.core.timezones import is_known_zone, local_midnight_utc, zone
 from worktally.db.types import UTCDateTime
 
 _SQLITE_LOCAL_DATE = "wt_local_date"
@@ -62,11 +61,6 @@ def exact_sum_hundredths(column: Any) -> ColumnElement[Any]:
 
 def from_hundredths(value: Any) -> Decimal:
     return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
-
-
-def local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
-    """The UTC instant at which ``day`` starts in ``tz`` (D9)."""
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
 # --- local_date --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.core.clock import utc_now
+from worktally.core.timezones import DEFAULT_WEEKEND
 from worktally.db.models import LeavePolicy
 from worktally.demo import DemoContext
 from worktally.leave import rules, service
@@ -80,7 +81,7 @@ async def seed(session: AsyncSession, context: DemoContext) -> None:
             policy=policy,
             start=start,
             end=end,
-            days=rules.working_days(start, end, rules.DEFAULT_WEEKEND, set()),
+            days=rules.working_days(start, end, DEFAULT_WEEKEND, set()),
             shape=shape,
             leave_period=period,
             start_time=start_time,

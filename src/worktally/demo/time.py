@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.core.clock import utc_now
+from worktally.core.timezones import local_date, local_to_utc, week_start
 from worktally.db.models import Contract, Task, TimeEntry, TimeRequest, Timesheet
 from worktally.demo import DemoContext
-from worktally.time_entry.rules import local_date, local_to_utc, week_start
 from worktally.time_entry.targets import find_member
 
 WEEKS = 3

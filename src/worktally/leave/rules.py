@@ -27,7 +27,6 @@ what does not fit before midnight is not recorded (``place``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,17 +34,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
 from worktally.core.errors import ValidationError
+from worktally.core.timezones import hhmm_minutes
 
 DAYS = "days"
 HOURS = "hours"
 UNITS = (DAYS, HOURS)
-DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday, Sunday (Monday = 0)
 MINUTES_PER_DAY = 24 * 60
 MAX_SPAN_DAYS = 366
 EARLIEST = date(1900, 1, 1)  # leave dates outside these years are refused (no calendar arithmetic overflows)
 LATEST = date(2999, 12, 31)
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _HUNDREDTH = Decimal("0.01")
 _HALF = Decimal("0.5")
 
@@ -58,23 +56,6 @@ class LeavePeriod(IntEnum):
 
 def quantize(value: Decimal) -> Decimal:
     return value.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def parse_hhmm(value: str) -> int | None:
-    """Minutes after midnight of an ``HH:mm`` time, or None when it is not one."""
-    match = _HHMM.match(value)
-    return int(match.group(1)) * 60 + int(match.group(2)) if match else None
-
-
-def parse_weekend_days(setting: str | None) -> frozenset[int]:
-    """The workspace setting ``"5,6"`` (Monday = 0) as weekdays; Saturday and Sunday when unset or unreadable."""
-    if not setting:
-        return DEFAULT_WEEKEND
-    try:
-        days = frozenset(int(part) for part in setting.split(",") if part.strip())
-    except ValueError:
-        return DEFAULT_WEEKEND
-    return days if days and all(0 <= d <= 6 for d in days) else DEFAULT_WEEKEND
 
 
 def working_days(start: date, end: date, weekend: Collection[int], holidays: Collection[date]) -> list[date]:
@@ -128,7 +109,7 @@ def shape_of(
             errors["start_time"] = ["The start time is required when an end time is given."]
         if end_time is None:
             errors["end_time"] = ["The end time is required when a start time is given."]
-        start, end = parse_hhmm(start_time or ""), parse_hhmm(end_time or "")
+        start, end = hhmm_minutes(start_time), hhmm_minutes(end_time)
         if not errors and (start is None or end is None):
             errors["start_time"] = ["The times must be in HH:mm format."]
         if errors:
@@ -163,7 +144,7 @@ def claim_of(unit: str, leave_period: int, start_time: str | None, end_time: str
         return MINUTES_PER_DAY // 2, MINUTES_PER_DAY
     if unit == DAYS:
         return 0, MINUTES_PER_DAY
-    start, end = parse_hhmm(start_time or ""), parse_hhmm(end_time or "")
+    start, end = hhmm_minutes(start_time), hhmm_minutes(end_time)
     if start is not None and end is not None and end > start:
         return start, end
     return 0, MINUTES_PER_DAY
@@ -177,7 +158,7 @@ def entry_start(unit: str, leave_period: int, start_time: str | None, day_hours:
     """The minute of the local day at which a day's paid-leave time entry starts."""
     if leave_period == LeavePeriod.SECOND_HALF:
         return workday_start + minutes_of(day_hours)  # after the first half, which is as long
-    if unit == HOURS and start_time is not None and (start := parse_hhmm(start_time)) is not None:
+    if unit == HOURS and start_time is not None and (start := hhmm_minutes(start_time)) is not None:
         return start
     return workday_start
 

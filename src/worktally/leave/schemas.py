@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from worktally.api.envelope import JsonNumber, UTCDatetime
 from worktally.api.fields import Id, NoNul
-from worktally.leave.rules import parse_hhmm
+from worktally.core.timezones import parse_hhmm
 
 # Decimal in, JSON number out (never a string, never a binary float in storage).
 

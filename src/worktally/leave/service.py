@@ -9,7 +9,7 @@ that passed that check does not check again (the approver decides).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,7 @@ from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from worktally.core.timezones import day_bounds, hhmm_minutes, local_minute_to_utc, parse_weekend_days
 from worktally.db.models import LeavePolicy, LeaveRequest, LeaveRequestDay
 from worktally.leave import repository, rules
 from worktally.leave.schemas import (
@@ -35,7 +36,7 @@ from worktally.leave.schemas import (
     LeaveTotal,
 )
 from worktally.time_entry import service as time_entries
-from worktally.time_entry.rules import Interval, day_bounds
+from worktally.time_entry.rules import Interval
 from worktally.time_entry.targets import Target, find_member, lock_member_time
 from worktally.timesheet import repository as timesheet_repository
 from worktally.timesheet.service import TimesheetApprovedError
@@ -272,7 +273,7 @@ async def request_leave(session: AsyncSession, principal: Principal, body: Leave
     days = rules.working_days(
         body.start,
         body.end,
-        rules.parse_weekend_days(workspace.weekend_days),
+        parse_weekend_days(workspace.weekend_days),
         await repository.holidays(session, principal.workspace_id, body.start, body.end),
     )
     if not days:
@@ -460,13 +461,12 @@ async def record_paid_leave(session: AsyncSession, *, workspace_id: int, request
     # Taken before the free time is read, so no other write of the member's time lands in between (D9).
     await lock_member_time(session, workspace_id, request.user_id)
     workspace = await repository.get_workspace(session, workspace_id)
-    workday_start = rules.parse_hhmm(workspace.workday_start_time or "") or 9 * 60
+    workday_start = hhmm_minutes(workspace.workday_start_time) or 9 * 60
     unit = (await repository.policy_names(session, [request.policy_id]))[request.policy_id][1]
     for day in await repository.days_of(session, request.id):
-        midnight = datetime.combine(day.leave_date, time(0), tzinfo=member.tz)  # wall-clock minutes from it
         next_midnight = day_bounds(day.leave_date, member.tz)[1]
         start_minute = rules.entry_start(unit, request.leave_period, request.start_time, day.hours, workday_start)
-        start = (midnight + timedelta(minutes=start_minute)).astimezone(UTC)
+        start = local_minute_to_utc(day.leave_date, start_minute, member.tz)
         busy = await repository.busy_intervals(session, workspace_id, request.user_id, start, next_midnight)
         for piece_start, piece_end in rules.place(start, rules.minutes_of(day.hours), busy, next_midnight):
             await time_entries.save_interval(

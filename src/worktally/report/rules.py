@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from worktally.core.timezones import minute_of_day, parse_hhmm
 from worktally.report.schemas import AttendanceStatus
 
 STATUS_ORDER: tuple[AttendanceStatus, ...] = (
@@ -57,30 +58,11 @@ class Attendance:
     left_early_minutes: int
 
 
-def parse_weekend_days(value: str) -> frozenset[int]:
-    days = set()
-    for part in value.split(","):
-        part = part.strip()
-        if part.isdigit() and 0 <= int(part) <= 6:
-            days.add(int(part))
-    return frozenset(days)
-
-
-def parse_hhmm(value: str | None) -> time | None:
-    if not value:
-        return None
-    try:
-        hours, mins = value.split(":")
-        return time(int(hours), int(mins))
-    except ValueError:
-        return None
-
-
 def leave_minutes(leave: LeaveOnDay, expected: int) -> int:
     """Minutes of the expected day that leave covers: all of it, half of it, or the leave's own hours."""
     start, end = parse_hhmm(leave.start_time), parse_hhmm(leave.end_time)
     if start is not None and end is not None and end > start:
-        span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        span = minute_of_day(end) - minute_of_day(start)
         return min(span, expected)
     if leave.leave_period in (1, 2):
         return expected // 2
@@ -112,7 +94,7 @@ def attendance(
         statuses.add("Present")
     late = left_early = 0
     start = parse_hhmm(settings.workday_start_time) or time(9, 0)
-    day_start = datetime.combine(day, start, tzinfo=tz)
+    day_start = datetime.combine(day, start, tzinfo=tz)  # wall-clock: the workday is local hours
     if working_day and tracked_minutes > 0 and first_start is not None and last_end is not None:
         first_local = first_start.astimezone(tz)
         morning_leave = leave is not None and (leave.leave_period == 1 or covered >= settings.expected_daily_minutes)

@@ -16,6 +16,7 @@ from worktally.auth import visibility
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.core import billing
+from worktally.core.timezones import parse_weekend_days
 from worktally.db.functions import zone
 from worktally.db.prepared import fetch_all
 from worktally.report import queries, rules, tracked
@@ -232,7 +233,7 @@ async def daily_attendance(
         workday_start_time=info.workday_start_time,
         expected_daily_minutes=info.expected_daily_minutes,
         late_grace_minutes=info.late_grace_minutes,
-        weekend_days=rules.parse_weekend_days(info.weekend_days),
+        weekend_days=parse_weekend_days(info.weekend_days),
     )
     member_rows = (
         await session.execute(queries.members_statement(reach, days, user_ids=user_ids, statuses=("active",)))

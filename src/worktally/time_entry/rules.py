@@ -9,15 +9,13 @@ earliest time of each week that still fits the week's remaining budget (``cap``)
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from worktally.core import billing
-
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+from worktally.core.timezones import day_bounds, local_date, local_midnight_utc, week_start
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -125,28 +123,6 @@ def _join_adjacent(pieces: list[Interval]) -> list[Interval]:
 # --- Local dates and times of a member (D9) -------------------------------------------------------
 
 
-def parse_hhmm(value: str) -> time | None:
-    """``"09:30"`` → ``time(9, 30)``; anything else → None."""
-    match = _HHMM.match(value)
-    return time(int(match.group(1)), int(match.group(2))) if match else None
-
-
-def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """A member's wall-clock ``day`` + ``at`` as a UTC instant (a time in a DST gap moves forward)."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
-
-
-def local_span(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """``date`` + ``HH:mm`` to ``HH:mm`` in ``tz`` as UTC; an end of ``00:00`` means midnight after ``day``."""
-    end_day = day + timedelta(days=1) if end == time(0, 0) else day
-    return local_to_utc(day, start, tz), local_to_utc(end_day, end, tz)
-
-
-def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants where a member's ``day`` starts and the next one starts."""
-    return local_to_utc(day, time(0, 0), tz), local_to_utc(day + timedelta(days=1), time(0, 0), tz)
-
-
 def day_parts(interval: Interval, tz: ZoneInfo) -> list[tuple[date, int]]:
     """``interval``'s seconds in each of the member's local days it touches, ``[(day, seconds), ...]``."""
     parts: list[tuple[date, int]] = []
@@ -161,19 +137,6 @@ def day_parts(interval: Interval, tz: ZoneInfo) -> list[tuple[date, int]]:
     return parts
 
 
-def local_date(at: datetime, tz: ZoneInfo) -> date:
-    return at.astimezone(tz).date()
-
-
-def local_hhmm(at: datetime, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).strftime("%H:%M")
-
-
-def week_start(day: date) -> date:
-    """Monday of ``day``'s week."""
-    return day - timedelta(days=day.weekday())
-
-
 def week_windows(interval: Interval, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
     """The member's Monday-first weeks that ``interval`` touches, as UTC ``[start, end)``."""
     first = week_start(local_date(interval.start, tz))
@@ -181,7 +144,7 @@ def week_windows(interval: Interval, tz: ZoneInfo) -> list[tuple[datetime, datet
     windows: list[tuple[datetime, datetime]] = []
     monday = first
     while monday <= last:
-        windows.append((local_to_utc(monday, time(0, 0), tz), local_to_utc(monday + timedelta(days=7), time(0, 0), tz)))
+        windows.append((local_midnight_utc(monday, tz), local_midnight_utc(monday + timedelta(days=7), tz)))
         monday += timedelta(days=7)
     return windows
 

@@ -7,7 +7,8 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from worktally.api.envelope import Envelope, UTCDatetime
 from worktally.api.fields import Text
-from worktally.time_entry.rules import FIRST_DAY, LAST_DAY, in_calendar, parse_hhmm
+from worktally.core.timezones import parse_hhmm
+from worktally.time_entry.rules import FIRST_DAY, LAST_DAY, in_calendar
 
 _HHMM_DESCRIPTION = "HH:mm in the member's timezone (D9)."
 

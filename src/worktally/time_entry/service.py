@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.envelope import Pagination
 from worktally.api.pagination import PageParams, paginate
 from worktally.auth.principal import Principal
+from worktally.core import timezones
 from worktally.core.errors import ForbiddenError, ValidationError
 from worktally.db.models import TimeEntry
 from worktally.time_entry import repository, rules
@@ -74,7 +75,7 @@ def to_read(entry: TimeEntry, member: MemberInfo, project_name: str | None, task
         task_title=task_title,
         activity_description=entry.activity_description,
         method=entry.method,
-        date=rules.local_date(entry.started_at, member.tz),
+        date=timezones.local_date(entry.started_at, member.tz),
         start_time=entry.started_at,
         end_time=entry.ended_at,
         duration_minutes=entry.duration_minutes,
@@ -172,7 +173,7 @@ async def list_entries(
     if not await is_visible_user(session, principal, user_id):
         raise ForbiddenError("You may not read this member's time.", code="role_forbidden")
     member = await member_for_read(session, principal.workspace_id, user_id)
-    start, end = rules.day_bounds(first, member.tz)[0], rules.day_bounds(last, member.tz)[1]
+    start, end = timezones.day_bounds(first, member.tz)[0], timezones.day_bounds(last, member.tz)[1]
     statement = repository.day_statement(
         principal.workspace_id, user_id, start, end, project_id=project_id, task_id=task_id
     )
@@ -181,10 +182,10 @@ async def list_entries(
 
 
 def _span(day: date, start_time: str, end_time: str, member: MemberInfo) -> Interval:
-    start_at = rules.parse_hhmm(start_time)
-    end_at = rules.parse_hhmm(end_time)
+    start_at = timezones.parse_hhmm(start_time)
+    end_at = timezones.parse_hhmm(end_time)
     assert start_at is not None and end_at is not None  # validated by the schema
-    start, end = rules.local_span(day, start_at, end_at, member.tz)
+    start, end = timezones.local_span(day, start_at, end_at, member.tz)
     return _interval(start, end)
 
 
@@ -268,19 +269,19 @@ async def _new_target(session: AsyncSession, principal: Principal, entry: TimeEn
 def _new_interval(entry: TimeEntry, member: MemberInfo, body: TimeEntryUpdate) -> Interval:
     if body.date is None and body.start_time is None and body.end_time is None:
         return Interval(entry.started_at, entry.ended_at)
-    day = body.date or rules.local_date(entry.started_at, member.tz)
+    day = body.date or timezones.local_date(entry.started_at, member.tz)
     if body.date is None and body.end_time is None:
-        start_at = rules.parse_hhmm(body.start_time or "")
+        start_at = timezones.parse_hhmm(body.start_time or "")
         assert start_at is not None
-        return _interval(rules.local_to_utc(day, start_at, member.tz), entry.ended_at)
+        return _interval(timezones.local_to_utc(day, start_at, member.tz), entry.ended_at)
     if body.date is None and body.start_time is None:
-        end_at = rules.parse_hhmm(body.end_time or "")
+        end_at = timezones.parse_hhmm(body.end_time or "")
         assert end_at is not None
-        start_at = rules.parse_hhmm(rules.local_hhmm(entry.started_at, member.tz))
+        start_at = timezones.parse_hhmm(timezones.local_hhmm(entry.started_at, member.tz))
         assert start_at is not None
-        return _interval(entry.started_at, rules.local_span(day, start_at, end_at, member.tz)[1])
-    start_text = body.start_time or rules.local_hhmm(entry.started_at, member.tz)
-    end_text = body.end_time or rules.local_hhmm(entry.ended_at, member.tz)
+        return _interval(entry.started_at, timezones.local_span(day, start_at, end_at, member.tz)[1])
+    start_text = body.start_time or timezones.local_hhmm(entry.started_at, member.tz)
+    end_text = body.end_time or timezones.local_hhmm(entry.ended_at, member.tz)
     return _span(day, start_text, end_text, member)
 
 

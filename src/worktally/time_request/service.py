@@ -12,12 +12,12 @@ from worktally.api.pagination import PageParams, paginate
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import user_ids
+from worktally.core import timezones
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from worktally.core.ids import new_public_id
 from worktally.core.timezones import zone
 from worktally.db.models import TimeRequest
-from worktally.time_entry import rules
 from worktally.time_entry import service as time_entries
 from worktally.time_entry.rules import Interval
 from worktally.time_entry.targets import (
@@ -182,8 +182,8 @@ async def list_requests(
     statement = repository.list_statement(
         principal.workspace_id,
         visible=user_ids(principal),
-        start=rules.day_bounds(date_from, tz)[0],
-        end=rules.day_bounds(date_to, tz)[1],
+        start=timezones.day_bounds(date_from, tz)[0],
+        end=timezones.day_bounds(date_to, tz)[1],
         status=status,
         user_id=user_id,
         project_id=project_id,

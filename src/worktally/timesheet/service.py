@@ -18,10 +18,10 @@ from worktally.auth.visibility import IdSubquery, user_ids
 from worktally.core import billing
 from worktally.core.clock import isoformat_z, utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
-from worktally.core.timezones import zone
+from worktally.core.timezones import day_bounds, local_date, zone
 from worktally.db.models import Timesheet, User
 from worktally.time_entry import repository as entries
-from worktally.time_entry.rules import Interval, day_bounds, day_parts, local_date
+from worktally.time_entry.rules import Interval, day_parts
 from worktally.time_entry.targets import MemberInfo, find_member, lock_member_time
 from worktally.timesheet import repository, rules
 from worktally.timesheet.schemas import DailyProjectMinutes, TimesheetMember, TimesheetRead

@@ -6,11 +6,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
+from worktally.core import timezones
 from worktally.core.clock import utc_now
 from worktally.core.errors import ForbiddenError
 from worktally.db.models import RunningTracker
 from worktally.time_entry import repository as entries
-from worktally.time_entry import rules
 from worktally.time_entry import service as time_entries
 from worktally.time_entry.errors import TimeOverlapError, WeeklyLimitError
 from worktally.time_entry.rules import Interval
@@ -114,9 +114,9 @@ async def current_data(session: AsyncSession, principal: Principal, user_id: int
     user_id = _acting_for(principal, user_id, P.TRACKING_READ_ALL, "read")
     member = await member_for_read(session, principal.workspace_id, user_id)
     now = utc_now()
-    today = rules.local_date(now, member.tz)
+    today = timezones.local_date(now, member.tz)
     day_minutes = await entries.minutes_between(
-        session, principal.workspace_id, user_id, *rules.day_bounds(today, member.tz)
+        session, principal.workspace_id, user_id, *timezones.day_bounds(today, member.tz)
     )
     running = await repository.get_running(session, principal.workspace_id, user_id)
     if running is None:

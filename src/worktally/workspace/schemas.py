@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from worktally.api.envelope import UTCDatetime
 from worktally.api.fields import Timezone
+from worktally.core.timezones import parse_hhmm
 
 
 class WorkspaceRead(BaseModel):
@@ -21,7 +21,6 @@ class WorkspaceRead(BaseModel):
     activated_at: UTCDatetime | None
 
 
-_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _WORKSPACE_DESCRIPTION = "The workspace; may be given in the query string instead (D3)."
 
 
@@ -58,6 +57,6 @@ class WorkspaceSettingsUpdate(BaseModel):
     @field_validator("workday_start_time")
     @classmethod
     def _hhmm(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(_HHMM, value):
+        if value is not None and parse_hhmm(value) is None:
             raise ValueError("The workday start time must be a time of day as HH:MM, such as 09:00.")
         return value

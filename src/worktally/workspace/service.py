@@ -9,9 +9,9 @@ from worktally.api.pagination import PageParams, pagination_meta
 from worktally.auth.principal import Identity, Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import NotFoundError
+from worktally.core.timezones import parse_weekend_days
 from worktally.db.models import Workspace
 from worktally.db.prepared import RequestDb
-from worktally.report.rules import parse_weekend_days
 from worktally.workspace import repository
 from worktally.workspace.schemas import WorkspaceRead, WorkspaceSettingsRead, WorkspaceSettingsUpdate
 

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.deps import SessionDep
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError, ForbiddenError, NotFoundError
+from worktally.core.timezones import week_start
 from worktally.time_entry import service as time_entries
-from worktally.time_entry.rules import format_minutes, week_start
+from worktally.time_entry.rules import format_minutes
 from worktally.time_entry.schemas import TimeEntryCreate, TimeEntryRead, TimeEntryUpdate
 from worktally.time_request import service as time_requests
 from worktally.tracking import service as tracking

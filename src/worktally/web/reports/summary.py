@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from worktally.core.timezones import week_start
 from worktally.report import tracked
-from worktally.time_entry.rules import week_start
 from worktally.web import charts
 
 DAILY_UP_TO = 31  # days in the range up to which a bar is a day; beyond, a week

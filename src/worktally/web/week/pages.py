@@ -13,11 +13,11 @@ from worktally.api.deps import SessionDep
 from worktally.api.pagination import PageParams
 from worktally.auth.permissions import REPORTS_READ
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
+from worktally.core.timezones import week_start
 from worktally.report import queries
 from worktally.report import service as reports
 from worktally.report.params import DateRange
 from worktally.report.schemas import TaskReport
-from worktally.time_entry.rules import week_start
 from worktally.timesheet import service as timesheets
 from worktally.web.day import work
 from worktally.web.layout import Frame, WebRoute, flash, member_frame, need, page, posted
