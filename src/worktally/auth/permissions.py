@@ -20,6 +20,12 @@ class Role(StrEnum):
     PROJECT_VIEWER = "Project viewer"
 
 
+def is_staff_role(role: str | None) -> bool:
+    """D6: every role but a project viewer (a client) is the workspace's own people: they track time, are
+    reported, take leave and have timesheets. ``Membership.is_staff`` is the same rule as a SQL clause."""
+    return role is not None and role != Role.PROJECT_VIEWER
+
+
 # Roles that PUT /members may assign (never Owner).
 ASSIGNABLE_ROLES = tuple(r for r in Role if r is not Role.OWNER)
 

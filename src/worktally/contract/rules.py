@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from worktally.auth.permissions import Role
+
 ScreenshotMode = Literal[
     "full",
     "blurred",
@@ -37,7 +39,7 @@ def screenshots_label(mode: str | None) -> str | None:
 
 def contract_user_role(role: str | None) -> str | None:
     """D6: on contracts, a project viewer shows as ``Client``."""
-    return "Client" if role == "Project viewer" else role
+    return "Client" if role == Role.PROJECT_VIEWER else role
 
 
 def rate_visible(*, caller_sees_rates: bool, project_is_billable: bool) -> bool:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Select, delete, extract, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.auth.permissions import Role
 from worktally.db.functions import exact_sum_hundredths, from_hundredths
 from worktally.db.models import (
     Holiday,
@@ -53,7 +52,7 @@ async def get_member(session: AsyncSession, workspace_id: int, user_id: int) -> 
                 Membership.workspace_id == workspace_id,
                 Membership.user_id == user_id,
                 Membership.status.in_(_LEAVE_TAKING_STATUSES),
-                Membership.role != Role.PROJECT_VIEWER.value,
+                Membership.is_staff,
             )
         )
     ).first()
@@ -80,7 +79,7 @@ async def existing_member_ids(session: AsyncSession, workspace_id: int, user_ids
             Membership.workspace_id == workspace_id,
             Membership.user_id.in_(user_ids),
             Membership.status.in_(_LEAVE_TAKING_STATUSES),
-            Membership.role != Role.PROJECT_VIEWER.value,
+            Membership.is_staff,
         )
     )
     return set(rows.scalars())
@@ -94,7 +93,7 @@ def leave_takers(workspace_id: int, user_id: int | None) -> Select[int, str, str
         .where(
             Membership.workspace_id == workspace_id,
             Membership.status.in_(_LEAVE_TAKING_STATUSES),
-            Membership.role != Role.PROJECT_VIEWER.value,
+            Membership.is_staff,
         )
     )
     if user_id is not None:

@@ -6,7 +6,6 @@ from sqlalchemy import Row, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.pagination import AnySelect
-from worktally.auth.permissions import Role
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Membership, Team, TeamMember, User, Workspace
 
@@ -72,11 +71,8 @@ def list_members(
         statement = statement.where(User.email == email.strip().lower())
     if status is not None:
         statement = statement.where(Membership.status == status)
-    if role is not None:
-        statement = statement.where(Membership.role == role)
-    else:
-        # Project viewers have their own resource; /members lists them only when asked for.
-        statement = statement.where(Membership.role != Role.PROJECT_VIEWER.value)
+    # Project viewers have their own resource; /members lists them only when asked for.
+    statement = statement.where(Membership.role == role if role is not None else Membership.is_staff)
     return statement.order_by(Membership.user_id)
 
 

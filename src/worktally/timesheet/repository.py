@@ -95,7 +95,7 @@ async def time_owner_ids(session: AsyncSession, workspace_id: int, visible: IdSu
     statement = select(Membership.user_id).where(
         Membership.workspace_id == workspace_id,
         Membership.status == "active",
-        Membership.role != "Project viewer",
+        Membership.is_staff,
     )
     if visible is not None:
         statement = statement.where(Membership.user_id.in_(visible))

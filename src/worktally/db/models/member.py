@@ -4,8 +4,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
+from worktally.auth.permissions import Role, is_staff_role
 from worktally.db.base import Base
 from worktally.db.models._mixins import Timestamps
 from worktally.db.types import Money, UTCDateTime
@@ -37,6 +40,16 @@ class Membership(Timestamps, Base):
     invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @hybrid_property
+    def is_staff(self) -> bool:
+        """``auth.permissions.is_staff_role``: not a project viewer."""
+        return is_staff_role(self.role)
+
+    @is_staff.inplace.expression
+    @classmethod
+    def _is_staff_expression(cls) -> ColumnElement[bool]:
+        return cls.role != Role.PROJECT_VIEWER.value
 
 
 class Invitation(Base):
