@@ -48,6 +48,10 @@ class Invited:
 
 
 def to_read(row: Row[Any], principal: Principal) -> MemberRead:
+    return _member_read(row, with_rate=principal.sees_rates_of(row.User.id))
+
+
+def _member_read(row: Row[Any], *, with_rate: bool) -> MemberRead:
     membership: Membership = row.Membership
     user: User = row.User
     return MemberRead(
@@ -62,7 +66,7 @@ def to_read(row: Row[Any], principal: Principal) -> MemberRead:
         team_id=row.team_id,
         team_name=row.team_name,
         title=membership.title,
-        rate=membership.rate if principal.sees_rates_of(user.id) else None,
+        rate=membership.rate if with_rate else None,
         rate_status=membership.rate_status,
         rate_type=membership.rate_type,
         currency=membership.currency,
@@ -73,6 +77,13 @@ def to_read(row: Row[Any], principal: Principal) -> MemberRead:
         updated_at=membership.updated_at,
         deleted_at=membership.deleted_at,
     )
+
+
+async def managers_view(session: AsyncSession, workspace_id: int, user_id: int) -> MemberRead | None:
+    """The member as the workspace's managers see it (their rate shown), for the data of an event recorded
+    without a caller (``member.activated`` after an invitation): webhooks are the managers' (D6, D11)."""
+    row = await repository.get_member_row(session, workspace_id, user_id, visible=None, caller_id=user_id)
+    return _member_read(row, with_rate=True) if row is not None else None
 
 
 async def _read_row(session: AsyncSession, principal: Principal, member_id: int) -> Row[Any]:

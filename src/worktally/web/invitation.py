@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.deps import SessionDep, TransactionalRoute
 from worktally.auth.sessions import MIN_PASSWORD_LENGTH, password_problem
 from worktally.member import invitations
+from worktally.member import service as members
 from worktally.member.invitations import InvitationRefused, PendingInvitation
 from worktally.web import repository
-from worktally.web.members import activated_member
 from worktally.web.pages import (
     Form,
     message_page,
@@ -112,7 +112,7 @@ async def _existing_account_page(
 async def _welcome(
     request: Request, session: AsyncSession, invitation: PendingInvitation, *, signed_in: bool
 ) -> Response:
-    member = await activated_member(session, invitation.workspace_id, invitation.user_id)
+    member = await members.managers_view(session, invitation.workspace_id, invitation.user_id)
     if member is not None:
         await record_event(session, workspace_id=invitation.workspace_id, type="member.activated", data=member)
     workspace_name = await repository.workspace_name(session, invitation.workspace_id)

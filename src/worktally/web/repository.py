@@ -67,10 +67,3 @@ async def owned_clients(session: AsyncSession, user_id: int) -> Sequence[OAuthCl
         .scalars()
         .all()
     )
-
-
-async def workspace_owner_id(session: AsyncSession, workspace_id: int) -> int | None:
-    owner_id: int | None = (
-        await session.execute(select(Workspace.owner_id).where(Workspace.id == workspace_id))
-    ).scalar_one_or_none()
-    return owner_id
