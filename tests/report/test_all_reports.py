@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
 from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.report.conftest import Scenario
+from worktally.api.envelope import Envelope
+from worktally.report.schemas import (
+    ActivityDescriptionsReport,
+    ActivityLevelReport,
+    DailyAttendanceReport,
+    DailyTimelineReport,
+    TaskReport,
+    TrackedHoursReport,
+)
 
 REPORTS = {
     "/reports/tracked-hours": {"start_date": "2026-11-02", "end_date": "2026-11-08"},
@@ -15,6 +25,14 @@ REPORTS = {
     "/reports/activity-level": {"start_date": "2026-11-02", "end_date": "2026-11-08"},
     "/reports/task-report": {"start_date": "2026-11-02", "end_date": "2026-11-08"},
     "/reports/activity-descriptions": {"start_date": "2026-11-02", "end_date": "2026-11-08"},
+}
+ENVELOPES: dict[str, type[BaseModel]] = {
+    "/reports/tracked-hours": Envelope[TrackedHoursReport],
+    "/reports/daily-timeline": Envelope[DailyTimelineReport],
+    "/reports/daily-attendance": Envelope[DailyAttendanceReport],
+    "/reports/activity-level": Envelope[ActivityLevelReport],
+    "/reports/task-report": Envelope[TaskReport],
+    "/reports/activity-descriptions": Envelope[ActivityDescriptionsReport],
 }
 ODD_VALUES = ["", " ", "-1", "0", "1e309", "9" * 40, "null", "[]", "%00", "\u00e9\u4e2d", "2026-02-30", "1,,2", "true"]
 
@@ -29,6 +47,17 @@ class TestEveryReport:
         body = response.json()
         assert body["success"] is True
         assert body["data"]["report_type"] == path.rsplit("/", 1)[1].replace("-", "_")
+
+    @pytest.mark.parametrize(("path", "params"), REPORTS.items())
+    async def test_json_is_byte_for_byte_the_declared_response_model(
+        self, scenario: Scenario, path: str, params: dict
+    ) -> None:
+        """The envelope is written by ``api/envelope.raw_ok`` around pre-serialised data: hold it to the model."""
+        response = await scenario.ws.owner.api.get(path, params=params)
+
+        declared = ENVELOPES[path].model_validate_json(response.content)
+        assert declared.model_dump_json().encode() == response.content
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
 
     @pytest.mark.parametrize(("path", "params"), REPORTS.items())
     async def test_answers_csv(self, scenario: Scenario, path: str, params: dict) -> None:

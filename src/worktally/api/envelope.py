@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import to_json
+from starlette.responses import Response
 
 from worktally import API_VERSION
 from worktally.core.clock import isoformat_offset, isoformat_z, utc_now
@@ -108,6 +110,18 @@ def ok(data: T, message: str | None = None) -> Envelope[T]:
 
 def paginated(items: Sequence[T], pagination: Pagination, message: str | None = None) -> Envelope[list[T]]:
     return _AnyEnvelope(data=list(items), message=message, meta=meta(pagination))
+
+
+def raw_ok(data_json: str | bytes, message: str | None = None, pagination: Pagination | None = None) -> Response:
+    """The envelope of ``ok``/``paginated`` around ``data`` already serialised as JSON, for a large response
+    (a report of megabytes is written once, not built as models and then serialised again).
+
+    The bytes are what the declared ``Envelope[T]`` writes for the same data (``tests/report`` holds them to it).
+    """
+    data = data_json.encode() if isinstance(data_json, str) else data_json
+    head = b'{"success":true,' if message is None else b'{"success":true,"message":' + to_json(message) + b","
+    body = b"".join((head, b'"data":', data, b',"meta":', meta(pagination).model_dump_json().encode(), b"}"))
+    return Response(body, media_type=JSON_MEDIA_TYPE)
 
 
 def error_body(message: str, *, code: str | None = None, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
-import pydantic_core
 from fastapi import Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from worktally.api.deps import SessionDep, require
-from worktally.api.envelope import JSON_MEDIA_TYPE, Envelope, Pagination, meta
+from worktally.api.envelope import Envelope, Pagination, raw_ok
 from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
@@ -42,16 +42,21 @@ Day = Annotated[date, Query(description="YYYY-MM-DD, within a year of today.")]
 MESSAGE = "Report generated successfully"
 
 
-def _json_text(data: str) -> Response:
-    """The envelope around a report already written as JSON text (``report/tracked.py``)."""
-    head = f'{{"success":true,"message":{pydantic_core.to_json(MESSAGE).decode()},"data":'
-    return Response(f'{head}{data},"meta":{meta().model_dump_json()}}}', media_type=JSON_MEDIA_TYPE)
+R = TypeVar("R", bound=BaseModel)
 
 
-def _json(report: BaseModel, pagination: Pagination | None = None) -> Response:
-    """The envelope, serialised once by its own typed model (a month's report can be megabytes)."""
-    envelope = Envelope[Any](data=report, message=MESSAGE, meta=meta(pagination))
-    return Response(envelope.model_dump_json(), media_type=JSON_MEDIA_TYPE)
+def _answer(
+    format: params.ReportFormat,
+    name: str,
+    columns: Sequence[str],
+    csv_rows: Callable[[R], Iterable[export.Row]],
+    report: R,
+    pagination: Pagination,
+) -> Response:
+    """A paged report as CSV, or as JSON serialised once by its own typed model (a month's can be megabytes)."""
+    if format is params.ReportFormat.CSV:
+        return export.csv_response(name, columns, csv_rows(report))
+    return raw_ok(report.model_dump_json(), MESSAGE, pagination)
 
 
 @router.get(
@@ -107,7 +112,7 @@ async def tracked_hours_report(
         return export.csv_response(
             "tracked-hours", export.TRACKED_HOURS_COLUMNS, tracked.csv_rows(report), as_cells=True
         )
-    return _json_text(tracked.json_data(report))
+    return raw_ok(tracked.json_data(report), MESSAGE)
 
 
 @router.get(
@@ -129,9 +134,7 @@ async def daily_timeline_report(
     params.in_timeline_window(date, principal.timezone, errors)
     params.raise_if(errors)
     report, pagination = await service.daily_timeline(session, principal, day=date, user_ids=ids, page=page)
-    if format is params.ReportFormat.CSV:
-        return export.csv_response("daily-timeline", export.TIMELINE_COLUMNS, export.timeline_rows(report))
-    return _json(report, pagination)
+    return _answer(format, "daily-timeline", export.TIMELINE_COLUMNS, export.timeline_rows, report, pagination)
 
 
 @router.get(
@@ -160,9 +163,7 @@ async def daily_attendance_report(
     report, pagination = await service.daily_attendance(
         session, principal, day=date, user_ids=ids, statuses=statuses, page=page
     )
-    if format is params.ReportFormat.CSV:
-        return export.csv_response("daily-attendance", export.ATTENDANCE_COLUMNS, export.attendance_rows(report))
-    return _json(report, pagination)
+    return _answer(format, "daily-attendance", export.ATTENDANCE_COLUMNS, export.attendance_rows, report, pagination)
 
 
 @router.get(
@@ -189,9 +190,9 @@ async def activity_level_report(
     report, pagination = await service.activity_level(
         session, principal, period=period, contract_id=contract_id, user_ids=ids, page=page
     )
-    if format is params.ReportFormat.CSV:
-        return export.csv_response("activity-level", export.ACTIVITY_LEVEL_COLUMNS, export.activity_level_rows(report))
-    return _json(report, pagination)
+    return _answer(
+        format, "activity-level", export.ACTIVITY_LEVEL_COLUMNS, export.activity_level_rows, report, pagination
+    )
 
 
 @router.get(
@@ -225,9 +226,7 @@ async def task_report(
         user_ids=ids,
         page=page,
     )
-    if format is params.ReportFormat.CSV:
-        return export.csv_response("task-report", export.TASK_REPORT_COLUMNS, export.task_report_rows(report))
-    return _json(report, pagination)
+    return _answer(format, "task-report", export.TASK_REPORT_COLUMNS, export.task_report_rows, report, pagination)
 
 
 @router.get(
@@ -250,8 +249,11 @@ async def activity_descriptions_report(
     ids = params.id_list("users", users, errors)
     period = params.capped_period(start_date, end_date, errors)
     report, pagination = await service.activity_descriptions(session, principal, period=period, user_ids=ids, page=page)
-    if format is params.ReportFormat.CSV:
-        return export.csv_response(
-            "activity-descriptions", export.ACTIVITY_DESCRIPTIONS_COLUMNS, export.activity_descriptions_rows(report)
-        )
-    return _json(report, pagination)
+    return _answer(
+        format,
+        "activity-descriptions",
+        export.ACTIVITY_DESCRIPTIONS_COLUMNS,
+        export.activity_descriptions_rows,
+        report,
+        pagination,
+    )
