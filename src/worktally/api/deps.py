@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import valid_id
 from worktally.api.rate_limit import RateLimiter, remember
 from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
@@ -147,7 +147,7 @@ def _workspace_hint(request: Request) -> int | None:
     value = _plain_int(raw) if raw is not None else None
     if value is None:
         return None
-    return value if 0 < value <= MAX_ID else None  # past MAX_ID the column cannot even compare it
+    return value if valid_id(value) else None  # past MAX_ID the column cannot even compare it
 
 
 async def authenticate(request: Request) -> Caller:
@@ -259,7 +259,7 @@ async def workspace_id_from_request(request: Request) -> int:
     resolved = workspace_id if workspace_id is not None else from_body
     if resolved is None:
         raise BadRequestError("workspace_id is required", code="workspace_id_required")
-    if not 0 < resolved <= MAX_ID:  # no workspace has such an id
+    if not valid_id(resolved):  # no workspace has such an id
         raise ForbiddenError("You are not a member of this workspace.", code="not_a_member")
     return resolved
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import AfterValidator, Field, StringConstraints
 
 from worktally.core.timezones import is_known_zone
+from worktally.db.repository import MAX_ID, valid_id
 
-# Integer ids are 32-bit columns on PostgreSQL; anything larger cannot exist (and must not reach the driver).
-MAX_ID = 2**31 - 1
+__all__ = ["MAX_ID", "Id", "NoNul", "Text", "Timezone", "id_query", "valid_id"]
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def id_query(description: str | None = None) -> Any:
+    """A query parameter that holds an integer id (D4): ``Id``'s bounds, a 422 beyond them."""
+    return Query(ge=1, le=MAX_ID, description=description)
 
 
 def no_nul(value: str) -> str:

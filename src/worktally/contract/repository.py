@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Row, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
 from worktally.contract.schemas import ContractFilters
@@ -71,7 +71,7 @@ async def get_row(
     visible_projects: IdSubquery | None = None,
     visible_users: IdSubquery | None = None,
 ) -> ContractRow | None:
-    if not 1 <= contract_id <= MAX_ID:
+    if not valid_id(contract_id):
         return None
     statement = _visible(_with_names(workspace_id), visible_projects, visible_users).where(Contract.id == contract_id)
     row: ContractRow | None = (await session.execute(statement)).first()

@@ -6,7 +6,7 @@ from fastapi import Depends, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import id_query
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import CONTRACTS_READ, Permission
@@ -20,7 +20,7 @@ router = api_router("/contracts", tags=["Contracts"])
 ContractsRead = Annotated[Principal, require(*CONTRACTS_READ)]
 ContractsWrite = Annotated[Principal, require(Permission.CONTRACTS_WRITE)]
 Page = Annotated[PageParams, Depends(page_params(default=20, maximum=100))]
-FilterId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+FilterId = Annotated[int | None, id_query()]
 
 
 @router.get("", response_model=Envelope[list[ContractRead]])

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.auth.visibility import IdSubquery
 from worktally.db.functions import exact_sum_hundredths, from_hundredths
 from worktally.db.models import Expense, ExpenseCategory, Membership, Project, User, Workspace
+from worktally.db.repository import get_in_workspace
 from worktally.expense.schemas import ExpenseFilters
 
 
@@ -47,8 +48,7 @@ async def total_amount(
 
 
 async def get(session: AsyncSession, workspace_id: int, expense_id: str) -> Expense | None:
-    statement = select(Expense).where(Expense.workspace_id == workspace_id, Expense.id == expense_id)
-    return (await session.execute(statement)).scalar_one_or_none()
+    return await get_in_workspace(session, Expense, workspace_id, expense_id)
 
 
 async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -119,12 +119,7 @@ def live_categories(workspace_id: int) -> Select[ExpenseCategory]:
 
 
 async def get_category(session: AsyncSession, workspace_id: int, category_id: str) -> ExpenseCategory | None:
-    statement = select(ExpenseCategory).where(
-        ExpenseCategory.workspace_id == workspace_id,
-        ExpenseCategory.id == category_id,
-        ExpenseCategory.deleted_at.is_(None),
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
+    return await get_in_workspace(session, ExpenseCategory, workspace_id, category_id, live=True)
 
 
 async def category_named(session: AsyncSession, workspace_id: int, name: str) -> ExpenseCategory | None:

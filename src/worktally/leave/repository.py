@@ -20,6 +20,7 @@ from worktally.db.models import (
     User,
     Workspace,
 )
+from worktally.db.repository import get_in_workspace
 from worktally.leave.schemas import LeaveFilters
 
 LIVE_STATUSES = ("pending", "approved")
@@ -150,10 +151,7 @@ async def policies_for_users(
 
 
 async def get_policy(session: AsyncSession, workspace_id: int, policy_id: int) -> LeavePolicy | None:
-    statement = select(LeavePolicy).where(
-        LeavePolicy.workspace_id == workspace_id, LeavePolicy.id == policy_id, LeavePolicy.deleted_at.is_(None)
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
+    return await get_in_workspace(session, LeavePolicy, workspace_id, policy_id, live=True)
 
 
 async def policy_applies(session: AsyncSession, policy: LeavePolicy, user_id: int) -> bool:
@@ -219,8 +217,7 @@ def requests(workspace_id: int, filters: LeaveFilters, only_user: int | None) ->
 
 
 async def get_request(session: AsyncSession, workspace_id: int, request_id: str) -> LeaveRequest | None:
-    statement = select(LeaveRequest).where(LeaveRequest.workspace_id == workspace_id, LeaveRequest.id == request_id)
-    return (await session.execute(statement)).scalar_one_or_none()
+    return await get_in_workspace(session, LeaveRequest, workspace_id, request_id)
 
 
 async def policy_names(session: AsyncSession, policy_ids: Collection[int]) -> dict[int, tuple[str, str]]:

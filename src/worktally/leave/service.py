@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import valid_id
 from worktally.api.pagination import PageParams, paginate, paginate_scalars
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -111,7 +111,7 @@ async def create_policy(session: AsyncSession, principal: Principal, body: Leave
 
 async def _policy_or_404(session: AsyncSession, principal: Principal, policy_id: int) -> LeavePolicy:
     policy = None
-    if 1 <= policy_id <= MAX_ID:
+    if valid_id(policy_id):
         policy = await repository.get_policy(session, principal.workspace_id, policy_id)
     if policy is None:
         raise NotFoundError("Leave policy not found.", code="leave_policy_not_found")

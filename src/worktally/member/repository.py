@@ -5,16 +5,10 @@ from typing import Any
 from sqlalchemy import Row, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Membership, Team, TeamMember, User, Workspace
-
-MAX_ID = 2**63 - 1
-
-
-def valid_id(value: int) -> bool:
-    """Ids beyond 64 bits cannot exist (and cannot be bound on every driver)."""
-    return 0 < value <= MAX_ID
 
 
 def _first_team(column: Any) -> Any:

@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from worktally.api.envelope import MoneyNumber, UTCDatetime
-from worktally.api.fields import NoNul, Timezone
+from worktally.api.fields import Id, NoNul, Timezone
 
 
 def _email(value: str) -> str:
@@ -30,7 +30,6 @@ EmailFilter = Annotated[str, StringConstraints(max_length=254), NoNul]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
 Rate = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
 # Money goes out as a JSON number (catalogue: `rate` num); it is stored exactly (D14).
-EntityId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 MemberStatus = Literal["active", "inactive", "left", "unknown"]
 RoleName = Literal["Owner", "Executive manager", "Project manager", "Team manager", "Regular User", "Project viewer"]
@@ -105,6 +104,6 @@ class MemberUpdate(BaseModel):
     remove_avatar: Literal[0, 1] | None = None
     title: Title | None = Field(default=None, description="Extension: job title.")
     rate: Rate | None = Field(default=None, description="Extension: the member's hourly rate.")
-    team_id: EntityId | None = Field(
+    team_id: Id | None = Field(
         default=None, description="Extension: put the member in this team (D17); null takes them out of every team."
     )

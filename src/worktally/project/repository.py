@@ -5,13 +5,14 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import valid_id
 from worktally.auth import visibility
 from worktally.auth.permissions import Role
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Contract, Project, ProjectTag, Tag
 from worktally.db.prepared import PreparedRead, RequestDb, Row
+from worktally.db.repository import get_in_workspace
 
 
 def _like_pattern(fragment: str) -> str:
@@ -40,12 +41,9 @@ def archived_projects(workspace_id: int, visible: IdSubquery | None) -> Select[P
 
 async def get(session: AsyncSession, workspace_id: int, project_id: int, visible: IdSubquery | None) -> Project | None:
     """A project of the workspace (archived too) if the caller may see it."""
-    if not 1 <= project_id <= MAX_ID:
-        return None
-    statement = select(Project).where(Project.workspace_id == workspace_id, Project.id == project_id)
-    if visible is not None:
-        statement = statement.where(Project.id.in_(visible))
-    return (await session.execute(statement)).scalar_one_or_none()
+    return await get_in_workspace(
+        session, Project, workspace_id, project_id, where=() if visible is None else (Project.id.in_(visible),)
+    )
 
 
 # One project as GET /projects/{id} shows it, in one round trip: its columns, its live contracts counted, and
@@ -77,7 +75,7 @@ _PROJECT_WITH_TAGS_FOR: dict[Role, PreparedRead] = {}
 
 async def visible_with_tags(db: RequestDb, principal: Principal, project_id: int) -> Sequence[Row]:
     """A project of the workspace (archived too) if the caller may see it: one row per tag, none if not found."""
-    if not 1 <= project_id <= MAX_ID:
+    if not valid_id(project_id):
         return []
     prepared = _PROJECT_WITH_TAGS_FOR.get(principal.role)
     if prepared is None:  # the visibility subquery's shape depends on the role only

@@ -6,10 +6,10 @@ from typing import Any
 from sqlalchemy import Row, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.permissions import Role
 from worktally.db.models import Membership, Project, ProjectViewerAssignment, User
-from worktally.member.repository import valid_id
 
 
 def _viewers(workspace_id: int, only_user: int | None) -> AnySelect:

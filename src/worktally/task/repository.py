@@ -5,9 +5,10 @@ from collections.abc import Collection
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import valid_id
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Contract, Project, Task, TaskAssignee, User
+from worktally.db.repository import get_in_workspace
 from worktally.task.schemas import TaskAssigneeRead, TaskFilters
 
 
@@ -34,12 +35,8 @@ async def get(
     session: AsyncSession, workspace_id: int, task_id: int, visible_projects: IdSubquery | None
 ) -> Task | None:
     """A live task of the workspace if the caller may see its project."""
-    if not 1 <= task_id <= MAX_ID:
-        return None
-    statement = select(Task).where(Task.workspace_id == workspace_id, Task.id == task_id, Task.deleted_at.is_(None))
-    if visible_projects is not None:
-        statement = statement.where(Task.project_id.in_(visible_projects))
-    return (await session.execute(statement)).scalar_one_or_none()
+    visible = () if visible_projects is None else (Task.project_id.in_(visible_projects),)
+    return await get_in_workspace(session, Task, workspace_id, task_id, live=True, where=visible)
 
 
 async def parent_id_of(session: AsyncSession, task_id: int) -> int | None:
@@ -79,7 +76,7 @@ async def assignees_by_task(session: AsyncSession, task_ids: Collection[int]) ->
 
 
 async def assignment(session: AsyncSession, task_id: int, user_id: int) -> TaskAssignee | None:
-    if not 1 <= user_id <= MAX_ID:
+    if not valid_id(user_id):
         return None
     statement = select(TaskAssignee).where(TaskAssignee.task_id == task_id, TaskAssignee.user_id == user_id)
     return (await session.execute(statement)).scalar_one_or_none()

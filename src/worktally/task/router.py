@@ -6,7 +6,7 @@ from fastapi import Depends, Path, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
-from worktally.api.fields import MAX_ID
+from worktally.api.fields import MAX_ID, id_query
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TASKS_READ, TASKS_WRITE
@@ -29,9 +29,7 @@ router = api_router("/tasks", tags=["Tasks"])
 TasksRead = Annotated[Principal, require(*TASKS_READ)]
 TasksWrite = Annotated[Principal, require(*TASKS_WRITE)]
 Page = Annotated[PageParams, Depends(page_params(default=20, maximum=100))]
-ProjectIdQuery = Annotated[
-    int | None, Query(ge=1, le=MAX_ID, description="The task's project; must match it when given.")
-]
+ProjectIdQuery = Annotated[int | None, id_query("The task's project; must match it when given.")]
 UserIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -51,7 +49,7 @@ async def list_tasks(
     project_id: ProjectIdQuery = None,
     status: Annotated[TaskStatus | None, Query(description="0 Incomplete, 10 Doing, 20 Done, 30 Completed.")] = None,
     priority: Annotated[TaskPriority | None, Query(description="10 Urgent, 20 High, 30 Normal, 40 Low.")] = None,
-    parent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    parent_id: Annotated[int | None, id_query()] = None,
 ) -> Envelope[list[TaskRead]]:
     """List the tasks the caller may see."""
     filters = TaskFilters(

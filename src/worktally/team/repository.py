@@ -3,19 +3,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.db.models import Membership, Team, TeamMember
-from worktally.member.repository import valid_id
+from worktally.db.repository import get_in_workspace
 
 
 def _managed_by(statement: AnySelect, user_id: int | None) -> AnySelect:
     if user_id is None:
         return statement
+    return statement.where(_managed_teams(user_id))
+
+
+def _managed_teams(user_id: int) -> ColumnElement[bool]:
     managed = select(TeamMember.team_id).where(TeamMember.user_id == user_id, TeamMember.is_manager.is_(True))
-    return statement.where(Team.id.in_(managed))
+    return Team.id.in_(managed)
 
 
 def team_ids(workspace_id: int, *, managed_by: int | None) -> AnySelect:
@@ -29,11 +34,8 @@ def list_teams(workspace_id: int, *, managed_by: int | None) -> AnySelect:
 
 
 async def get_team(session: AsyncSession, workspace_id: int, team_id: int, *, managed_by: int | None) -> Team | None:
-    if not valid_id(team_id):
-        return None
-    statement = _managed_by(select(Team).where(Team.workspace_id == workspace_id, Team.id == team_id), managed_by)
-    team: Team | None = (await session.execute(statement)).scalar_one_or_none()
-    return team
+    managed = () if managed_by is None else (_managed_teams(managed_by),)
+    return await get_in_workspace(session, Team, workspace_id, team_id, where=managed)
 
 
 async def people_of(session: AsyncSession, team_ids: list[int]) -> dict[int, tuple[list[int], list[int]]]:

@@ -7,6 +7,7 @@ from fastapi import Depends, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, meta, ok, paginated
+from worktally.api.fields import id_query
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
@@ -26,7 +27,6 @@ router = api_router("/time-entries", tags=["Time Entries"])
 
 TimeRead = Annotated[Principal, require(*TIME_READ)]
 TimeEntriesWrite = Annotated[Principal, require(P.TIME_ENTRIES_WRITE_ALL)]
-Id = Annotated[int, Query(ge=1, le=2**63 - 1)]
 
 
 MAX_RANGE_DAYS = 31
@@ -37,7 +37,7 @@ _EXTENSION = {"x-worktally-extension": True}
 async def list_time_entries(
     principal: TimeRead,
     session: SessionDep,
-    user_id: Annotated[int, Query(ge=1, le=2**63 - 1, description="The member whose time to list.")],
+    user_id: Annotated[int, id_query("The member whose time to list.")],
     page: Annotated[PageParams, Depends(page_params(default=20, maximum=50))],
     date: Annotated[
         Day | None,
@@ -55,8 +55,8 @@ async def list_time_entries(
         Day | None,
         Query(description="*Extension*: the last day of the range, inclusive.", json_schema_extra=_EXTENSION),
     ] = None,
-    project_id: Id | None = None,
-    task_id: Id | None = None,
+    project_id: Annotated[int | None, id_query()] = None,
+    task_id: Annotated[int | None, id_query()] = None,
 ) -> Envelope[list[TimeEntryRead]]:
     """List a member's time entries for one day (or, as an extension, for a range of up to 31 days)."""
     first, last = _days(date, date_from, date_to)

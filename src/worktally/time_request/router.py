@@ -6,7 +6,7 @@ from fastapi import Depends, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
-from worktally.api.fields import Text
+from worktally.api.fields import Text, id_query
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
@@ -32,8 +32,8 @@ async def list_time_requests(
     date_to: Annotated[Day, Query(description="Last day (Y-m-d), inclusive; on or after date_from.")],
     page: Annotated[PageParams, Depends(page_params())],
     status: Literal["pending", "approved", "rejected"] | None = None,
-    user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    project_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    user_id: Annotated[int | None, id_query()] = None,
+    project_id: Annotated[int | None, id_query()] = None,
     id: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> Envelope[list[TimeRequestRead]]:
     """List time requests that start within a range of days."""

@@ -12,14 +12,11 @@ from worktally.auth.visibility import IdSubquery
 from worktally.core.clock import utc_now
 from worktally.core.ids import new_public_id
 from worktally.db.models import Membership, Timesheet, User
+from worktally.db.repository import get_in_workspace
 
 
 async def get(session: AsyncSession, workspace_id: int, timesheet_id: str) -> Timesheet | None:
-    return (
-        await session.execute(
-            select(Timesheet).where(Timesheet.id == timesheet_id, Timesheet.workspace_id == workspace_id)
-        )
-    ).scalar_one_or_none()
+    return await get_in_workspace(session, Timesheet, workspace_id, timesheet_id)
 
 
 async def any_approved_between(session: AsyncSession, workspace_id: int, user_id: int, first: date, last: date) -> bool:

@@ -6,7 +6,7 @@ from fastapi import Depends, Query
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok, paginated
-from worktally.api.fields import Text
+from worktally.api.fields import Text, id_query
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
@@ -35,7 +35,7 @@ async def list_timesheets(
     ] = None,
     date_from: Annotated[Day | None, Query(description="Timesheets whose period ends on or after this day.")] = None,
     date_to: Annotated[Day | None, Query(description="Timesheets whose period starts on or before this day.")] = None,
-    user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    user_id: Annotated[int | None, id_query()] = None,
     id: Annotated[Text | None, Query(max_length=64)] = None,
     order_by: Annotated[Literal["asc", "desc"], Query()] = "asc",
 ) -> Envelope[list[TimesheetRead]]:

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
-
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, ok
+from worktally.api.fields import id_query
 from worktally.api.routing import api_router
 from worktally.auth.permissions import TIME_READ
 from worktally.auth.permissions import Permission as P
@@ -39,7 +38,7 @@ async def stop_tracking(
 async def get_current_tracker_data(
     principal: TrackingRead,
     session: SessionDep,
-    user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Defaults to the caller.")] = None,
+    user_id: Annotated[int | None, id_query("Defaults to the caller.")] = None,
 ) -> Envelope[CurrentTrackerData]:
     """The running tracker and today's total for a member."""
     data = await service.current_data(session, principal, user_id)

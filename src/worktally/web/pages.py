@@ -21,7 +21,6 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from worktally.api.deps import client_address
-from worktally.api.fields import MAX_ID
 from worktally.core.errors import RateLimitedError
 from worktally.core.secrets import constant_time_equals
 from worktally.web.session import USER_KEY, VERSION_KEY
@@ -83,10 +82,6 @@ def safe_next(value: str | None, default: str = "/") -> str:
     if any(ord(ch) < 32 for ch in value):
         return default
     return value
-
-
-def valid_id(value: int) -> bool:
-    return 0 < value <= MAX_ID
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from worktally.api.deps import SessionDep, TransactionalRoute
+from worktally.api.fields import valid_id
 from worktally.auth.oauth2.clients import CreatedClient, create_client
 from worktally.auth.sessions import MIN_PASSWORD_LENGTH, password_problem, set_password
 from worktally.auth.tokens import IssuedToken, create_personal_token
@@ -31,7 +32,6 @@ from worktally.web.pages import (
     signed_in_user_id,
     submitted_form,
     throttle,
-    valid_id,
 )
 
 router = APIRouter(route_class=TransactionalRoute)

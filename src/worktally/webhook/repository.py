@@ -8,6 +8,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.db.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
+from worktally.db.repository import get_in_workspace
 
 
 def active_webhooks(workspace_id: int) -> Select[Webhook]:
@@ -20,13 +21,7 @@ def active_webhooks(workspace_id: int) -> Select[Webhook]:
 
 
 async def get_webhook(session: AsyncSession, workspace_id: int, webhook_id: str) -> Webhook | None:
-    return (
-        await session.execute(
-            select(Webhook).where(
-                Webhook.id == webhook_id, Webhook.workspace_id == workspace_id, Webhook.deleted_at.is_(None)
-            )
-        )
-    ).scalar_one_or_none()
+    return await get_in_workspace(session, Webhook, workspace_id, webhook_id, live=True)
 
 
 def deliveries_of(webhook_id: str, status: str | None) -> Select[WebhookDelivery, str]:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
+from worktally.api.fields import valid_id
 from worktally.api.pagination import PageParams
 from worktally.auth.permissions import CONTRACTS_READ, TASKS_READ
 from worktally.auth.permissions import Permission as P
@@ -77,7 +78,7 @@ def parse_choice(value: str, field: str = "target") -> tuple[int | None, int | N
         task_id = int(task) if task else None
     except ValueError:
         raise ValidationError({field: ["The selected project or task is invalid."]}) from None
-    if not 0 < contract_id < 2**63 or (task_id is not None and not 0 < task_id < 2**63):
+    if not valid_id(contract_id) or (task_id is not None and not valid_id(task_id)):
         raise ValidationError({field: ["The selected project or task is invalid."]})
     return contract_id, task_id
 

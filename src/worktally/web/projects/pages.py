@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.deps import SessionDep, request_db
+from worktally.api.fields import valid_id
 from worktally.auth.permissions import TASKS_WRITE
 from worktally.auth.permissions import Permission as P
 from worktally.contract import service as contracts
@@ -30,7 +31,7 @@ from worktally.task import service as tasks
 from worktally.task.schemas import TaskCreate, TaskFilters
 from worktally.web import charts, lists
 from worktally.web.layout import Frame, WebRoute, error_status, flash, form_errors, member_frame, need, page, posted
-from worktally.web.pages import Form, redirect, valid_id
+from worktally.web.pages import Form, redirect
 from worktally.web.reports.summary import Line, summarise
 
 router = APIRouter(route_class=WebRoute)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
 from worktally.api.deps import SessionDep
+from worktally.api.fields import valid_id
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError, ForbiddenError, NotFoundError
 from worktally.member import service as members
@@ -25,7 +26,7 @@ from worktally.team import service as teams
 from worktally.team.schemas import TeamCreate, TeamUpdate
 from worktally.web import lists
 from worktally.web.layout import Frame, WebRoute, error_status, flash, form_errors, member_frame, need, page, posted
-from worktally.web.pages import Form, redirect, valid_id
+from worktally.web.pages import Form, redirect
 
 router = APIRouter(route_class=WebRoute)
 
