@@ -677,7 +677,7 @@ class MemberUpdate(BaseModel):
     rate_status: RateStatus | None = Field(None, title="Rate Status")
     remove_avatar: RemoveAvatar | None = Field(None, title="Remove Avatar")
     role: Role | None = Field(None, title="Role")
-    team_id: conint(ge=1, le=9223372036854776000) | None = Field(
+    team_id: conint(ge=1, le=2147483647) | None = Field(
         None,
         description="Extension: put the member in this team (D17); null takes them out of every team.",
         title="Team Id",
