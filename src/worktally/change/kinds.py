@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from worktally.auth.permissions import Role
+from worktally.auth.permissions import is_staff_role
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,6 @@ DELETE_EVENTS = frozenset(
 NOT_A_CHANGE = frozenset({"member.archived"})
 
 
-VIEWER_ROLE = Role.PROJECT_VIEWER.value
-
 # The rows that say a member's reach changed (change/reach.py): type and op ``reach``, never listed.
 REACH = "reach"
 _REACH_KIND = Kind(REACH, user_key="id")
@@ -93,7 +91,7 @@ def change_of(event_type: str, data: dict[str, Any]) -> ChangeRef | None:
     kind = KINDS.get(event_type.split(".", 1)[0])
     if kind is None or data.get(kind.id_key) is None:
         return None
-    if kind.name == "member" and data.get("current_role") == VIEWER_ROLE:
+    if kind.name == "member" and not is_staff_role(data.get("current_role")):
         return None  # the members list leaves viewers out; they are the project_viewer kind's (its own events)
     return ChangeRef(
         kind=kind,

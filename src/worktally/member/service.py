@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.envelope import Pagination
 from worktally.api.pagination import PageParams, paginate
 from worktally.auth import visibility
-from worktally.auth.permissions import Role
+from worktally.auth.permissions import Role, is_staff_role
 from worktally.auth.principal import Principal
 from worktally.auth.sessions import end_sessions
 from worktally.auth.tokens import revoke_all_for_user
@@ -182,7 +182,7 @@ async def _changeable(
 ) -> Membership:
     """The membership a manager is about to change, after the D6 protections of the owner and of EMs."""
     membership = await repository.get_membership(session, principal.workspace_id, member_id)
-    if membership is None or (viewer and membership.role != Role.PROJECT_VIEWER.value):
+    if membership is None or (viewer and is_staff_role(membership.role)):
         raise MemberNotFoundError()
     if membership.role == Role.OWNER.value:
         raise OwnerProtectedError()

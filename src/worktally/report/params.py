@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from worktally.api.fields import MAX_ID
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
 from worktally.db.functions import zone
+from worktally.db.repository import valid_id
 
 MAX_LIST = 1000
 # Ranges the catalogue caps (D16), and a bound for the uncapped ones so that no request is unbounded.
@@ -43,7 +43,7 @@ def id_list(field: str, values: list[str] | None, errors: dict[str, list[str]]) 
         return None
     ids: list[int] = []
     for item in items:
-        if not item.isdigit() or not 1 <= int(item) <= MAX_ID:
+        if not item.isdigit() or not valid_id(int(item)):
             errors.setdefault(field, []).append(f"The {field} must be a list of ids.")
             return None
         ids.append(int(item))

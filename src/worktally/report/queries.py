@@ -78,14 +78,12 @@ Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 MAX_ENTRY_SPAN = timedelta(days=7)
 # Time that is not presence, for attendance (leave and holidays are reported on their own).
 ABSENCE_METHODS = ("Paid leave", "Paid holiday")
-# Project viewers are clients, not people whose time is reported.
-REPORTED_ROLES_EXCLUDE = "Project viewer"
 LISTED_STATUSES = ("active", "left")
 
 
 def reported_member(statuses: Sequence[str] = LISTED_STATUSES) -> tuple[ColumnElement[bool], ...]:
     """Who the reports list (on ``Membership``): members of these statuses, project viewers never."""
-    return Membership.status.in_(statuses), Membership.role != REPORTED_ROLES_EXCLUDE
+    return Membership.status.in_(statuses), Membership.is_staff.expression
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from pydantic import BaseModel
 
 from worktally.api.deps import SessionDep, require
 from worktally.api.envelope import Envelope, Pagination, raw_ok
-from worktally.api.fields import MAX_ID
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import REPORTS_READ
 from worktally.auth.principal import Principal
+from worktally.db.repository import valid_id
 from worktally.report import export, params, queries, service, tracked
 from worktally.report.rules import STATUS_FILTERS
 from worktally.report.schemas import (
@@ -81,7 +81,7 @@ async def tracked_hours_report(
 ) -> Envelope[TrackedHoursReport] | Response:
     """Tracked minutes per day, member, project and contract (amounts per currency where rates are visible)."""
     errors: dict[str, list[str]] = {}
-    if user_id is not None and not 1 <= user_id <= MAX_ID:
+    if user_id is not None and not valid_id(user_id):
         errors["user_id"] = ["The user_id must be a member id."]
     user_ids = params.id_list("users", users, errors)
     project_ids = params.id_list("projects", projects, errors)
@@ -183,7 +183,7 @@ async def activity_level_report(
 ) -> Envelope[ActivityLevelReport] | Response:
     """Average activity per member per day (from 10-minute slots, D15) and overall; at most 31 days."""
     errors: dict[str, list[str]] = {}
-    if contract_id is not None and not 1 <= contract_id <= MAX_ID:
+    if contract_id is not None and not valid_id(contract_id):
         errors["contract_id"] = ["The contract_id must be a contract id."]
     ids = params.id_list("user_ids", user_ids, errors)
     period = params.capped_period(start_date, end_date, errors)

@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.api.fields import MAX_ID
+from worktally.auth.permissions import is_staff_role
 from worktally.auth.principal import Principal
 from worktally.auth.visibility import user_ids
 from worktally.core.errors import NotFoundError, ValidationError
 from worktally.core.timezones import zone
 from worktally.db.models import Contract, Membership, Project, Task, User, Workspace
 from worktally.db.prepared import PreparedRead
+from worktally.db.repository import valid_id
 
 
 class MemberNotActiveError(ValidationError):
@@ -100,7 +101,7 @@ _MEMBER = PreparedRead(  # every way time is read or written asks for the member
 
 async def find_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:
     """A member of the workspace (any status), or None."""
-    if not 0 < user_id <= MAX_ID:  # past the id columns' range no member can exist
+    if not valid_id(user_id):  # past the id columns' range no member can exist
         return None
     row = await _MEMBER.first_in(session, workspace_id=workspace_id, user_id=user_id)
     if row is None:
@@ -124,12 +125,12 @@ async def member_for_write(
 ) -> MemberInfo:
     """An active member who can own time, else 422 on ``field``."""
     member = await find_member(session, workspace_id, user_id)
-    if member is not None and member.status == "inactive" and member.role != "Project viewer":
+    if member is not None and member.status == "inactive" and is_staff_role(member.role):
         # D12: invited members may hold contracts and tasks already, but track only once active.
         raise MemberNotActiveError(
             {field: ["The selected user has not accepted their invitation yet; they can track time once active."]}
         )
-    if member is None or member.status != "active" or member.role == "Project viewer":
+    if member is None or member.status != "active" or not is_staff_role(member.role):
         raise ValidationError({field: ["The selected user is not an active member of this workspace."]})
     return member
 
@@ -155,7 +156,7 @@ async def resolve_target(
             raise ValidationError({"task_id": ["A task can only be given together with a contract_id."]})
         return Target()
     found = None
-    if 0 < contract_id < 2**63:
+    if valid_id(contract_id):
         found = (  # the contract and its live project in one statement
             await session.execute(
                 select(Contract, Project)
@@ -175,7 +176,7 @@ async def resolve_target(
         raise ValidationError({"contract_id": ["The contract's project is archived."]})
     task = None
     if task_id is not None:
-        if 0 < task_id < 2**63:
+        if valid_id(task_id):
             task = (
                 await session.execute(
                     select(Task).where(
@@ -193,7 +194,7 @@ async def resolve_target(
 
 async def contract_for_project(session: AsyncSession, workspace_id: int, user_id: int, project_id: int) -> int | None:
     """The member's live contract on ``project_id``, if any (PUT /time-entries takes a project)."""
-    if not 0 < project_id < 2**63:
+    if not valid_id(project_id):
         return None
     return (
         await session.execute(

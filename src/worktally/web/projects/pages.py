@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.deps import SessionDep, request_db
 from worktally.api.fields import valid_id
-from worktally.auth.permissions import TASKS_WRITE
+from worktally.auth.permissions import TASKS_WRITE, is_staff_role
 from worktally.auth.permissions import Permission as P
 from worktally.contract import service as contracts
 from worktally.contract.rules import SCREENSHOT_LABELS
@@ -162,7 +162,7 @@ async def _render_project(
     people: list[Any] = []
     if principal.can(P.CONTRACTS_WRITE):
         people = await lists.every(lambda p: members.list_members(session, principal, page=p))
-        people = [m for m in people if m.status != "left" and m.current_role != "Project viewer"]
+        people = [m for m in people if m.status != "left" and is_staff_role(m.current_role)]
     tracked = (await _tracked(session, frame, [project_id])).get(project_id)
     holders = {c.user_id for c in held}
     return page(
