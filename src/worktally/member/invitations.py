@@ -16,7 +16,6 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.sessions import password_problem
@@ -24,7 +23,8 @@ from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
 from worktally.core.passwords import hash_password
 from worktally.core.secrets import hash_token, new_token
-from worktally.db.models import Invitation, Membership, User
+from worktally.db.models import Invitation
+from worktally.member import repository
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -64,16 +64,7 @@ async def create_invitation(
 ) -> IssuedInvitation:
     """A fresh invitation; earlier unaccepted ones for the same member stop working."""
     now = utc_now()
-    await session.execute(
-        update(Invitation)
-        .where(
-            Invitation.workspace_id == workspace_id,
-            Invitation.user_id == user_id,
-            Invitation.accepted_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(expires_at=now)
-    )
+    await repository.expire_open_invitations(session, workspace_id, user_id, now)
     token = new_token("", 32)
     session.add(
         Invitation(
@@ -90,66 +81,29 @@ async def create_invitation(
 
 async def find_pending(session: AsyncSession, token: str) -> PendingInvitation | None:
     """The invitation behind ``token`` if it is unused and unexpired."""
-    row = (
-        await session.execute(
-            select(
-                Invitation.id,
-                Invitation.workspace_id,
-                User.id,
-                User.email,
-                User.firstname,
-                User.lastname,
-                User.password_hash.is_not(None),
-            )
-            .join(User, User.id == Invitation.user_id)
-            .where(
-                Invitation.token_hash == hash_token(token),
-                Invitation.accepted_at.is_(None),
-                Invitation.expires_at > utc_now(),
-            )
-        )
-    ).first()
+    row = await repository.pending_invitation(session, hash_token(token), utc_now())
     if row is None:
         return None
     return PendingInvitation(
-        invitation_id=row[0],
-        workspace_id=row[1],
-        user_id=row[2],
-        email=row[3],
-        firstname=row[4],
-        lastname=row[5],
-        has_password=bool(row[6]),
+        invitation_id=row.invitation_id,
+        workspace_id=row.workspace_id,
+        user_id=row.user_id,
+        email=row.email,
+        firstname=row.firstname,
+        lastname=row.lastname,
+        has_password=bool(row.has_password),
     )
 
 
 async def _use(session: AsyncSession, invitation: PendingInvitation) -> None:
     """Mark the invitation used, once: a second request racing this one finds it used."""
-    now = utc_now()
-    result = await session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.invitation_id,
-            Invitation.accepted_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(accepted_at=now)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not await repository.use_invitation(session, invitation.invitation_id, utc_now()):
         raise InvitationRefused(ALREADY_USED)
 
 
 async def _activate(session: AsyncSession, invitation: PendingInvitation) -> None:
     """The invited membership becomes active; one archived meanwhile cannot be joined any more."""
-    result = await session.execute(
-        update(Membership)
-        .where(
-            Membership.workspace_id == invitation.workspace_id,
-            Membership.user_id == invitation.user_id,
-            Membership.status == "inactive",
-        )
-        .values(status="active", activated_at=utc_now())
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not await repository.activate_invited(session, invitation.workspace_id, invitation.user_id, utc_now()):
         raise InvitationRefused(ALREADY_USED)
 
 
@@ -176,10 +130,7 @@ async def accept(
         values["firstname"] = firstname
     if lastname:
         values["lastname"] = lastname
-    result = await session.execute(
-        update(User).where(User.id == invitation.user_id, User.password_hash.is_(None)).values(**values)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not await repository.set_first_password(session, invitation.user_id, values):
         raise InvitationRefused(SIGN_IN_REQUIRED)
     await _activate(session, invitation)
 

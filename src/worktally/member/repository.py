@@ -1,14 +1,15 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, exists, or_, select
+from sqlalchemy import Row, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
-from worktally.db.models import Membership, Team, TeamMember, User, Workspace
+from worktally.db.models import Invitation, Membership, Team, TeamMember, User, Workspace
 
 
 def _first_team(column: Any) -> Any:
@@ -130,3 +131,69 @@ async def set_member_team(session: AsyncSession, workspace_id: int, user_id: int
     if team_id is not None:
         session.add(TeamMember(team_id=team_id, user_id=user_id, is_manager=False))
     await session.flush()
+
+
+# Invitations (D12, member/invitations.py): each write is one conditional statement, so that two requests racing
+# on the same invitation find it used.
+
+
+async def expire_open_invitations(session: AsyncSession, workspace_id: int, user_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Invitation)
+        .where(
+            Invitation.workspace_id == workspace_id,
+            Invitation.user_id == user_id,
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
+
+
+async def pending_invitation(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> Row[int, int, int, str, str, str, bool] | None:
+    """The unused, unexpired invitation with this token hash and its account (``has_password``), or None."""
+    return (
+        await session.execute(
+            select(
+                Invitation.id.label("invitation_id"),
+                Invitation.workspace_id,
+                User.id.label("user_id"),
+                User.email,
+                User.firstname,
+                User.lastname,
+                User.password_hash.is_not(None).label("has_password"),
+            )
+            .join(User, User.id == Invitation.user_id)
+            .where(Invitation.token_hash == token_hash, Invitation.accepted_at.is_(None), Invitation.expires_at > now)
+        )
+    ).first()
+
+
+async def use_invitation(session: AsyncSession, invitation_id: int, now: datetime) -> bool:
+    """Mark the invitation used if it is still unused and unexpired; False when it was not."""
+    result = await session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None), Invitation.expires_at > now)
+        .values(accepted_at=now)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def activate_invited(session: AsyncSession, workspace_id: int, user_id: int, now: datetime) -> bool:
+    """The invited (inactive) membership becomes active; False when it is not inactive any more."""
+    result = await session.execute(
+        update(Membership)
+        .where(Membership.workspace_id == workspace_id, Membership.user_id == user_id, Membership.status == "inactive")
+        .values(status="active", activated_at=now)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def set_first_password(session: AsyncSession, user_id: int, values: dict[str, object]) -> bool:
+    """Write ``values`` (the password hash, names) on an account that has no password; False when it has one."""
+    result = await session.execute(
+        update(User).where(User.id == user_id, User.password_hash.is_(None)).values(**values)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.change import reach
@@ -22,6 +21,7 @@ from worktally.change import repository as changes
 from worktally.change.kinds import change_of
 from worktally.core.clock import isoformat_z, utc_now
 from worktally.db.models import Webhook, WebhookDelivery, WebhookEvent
+from worktally.webhook import repository
 
 EVENT_TYPES: tuple[str, ...] = (
     "tracker.started",
@@ -145,14 +145,7 @@ async def record_event(
     event = _new_event(workspace_id, type, data)
     session.add(event)
     if type in _DELIVERABLE:
-        webhooks = (
-            await session.execute(
-                select(Webhook.id, Webhook.events).where(
-                    Webhook.workspace_id == workspace_id, Webhook.is_active.is_(True), Webhook.deleted_at.is_(None)
-                )
-            )
-        ).all()
-        for webhook_id, events in webhooks:
+        for webhook_id, events in await repository.subscriptions(session, workspace_id):
             if type in events:
                 session.add(
                     WebhookDelivery(

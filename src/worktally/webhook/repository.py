@@ -20,6 +20,16 @@ def active_webhooks(workspace_id: int) -> Select[Webhook]:
     )
 
 
+async def subscriptions(session: AsyncSession, workspace_id: int) -> Sequence[tuple[str, list[str]]]:
+    """Id and subscribed event types of each live, active webhook of the workspace (D11: who gets an event)."""
+    rows = await session.execute(
+        select(Webhook.id, Webhook.events).where(
+            Webhook.workspace_id == workspace_id, Webhook.is_active.is_(True), Webhook.deleted_at.is_(None)
+        )
+    )
+    return [(webhook_id, events) for webhook_id, events in rows.all()]
+
+
 async def get_webhook(session: AsyncSession, workspace_id: int, webhook_id: str) -> Webhook | None:
     return await get_in_workspace(session, Webhook, workspace_id, webhook_id, live=True)
 
