@@ -55,7 +55,7 @@ def _is_layer(relative: str) -> bool:
 
 def _is_home(relative: str) -> bool:
     name = relative.rsplit("/", 1)[-1]
-    return name.endswith("repository.py") or name == "queries.py" or relative.startswith(("db/", "ops/"))
+    return name.endswith("repository.py") or name.endswith("queries.py") or relative.startswith(("db/", "ops/"))
 
 
 def _modules() -> dict[str, set[str]]:

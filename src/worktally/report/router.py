@@ -15,7 +15,7 @@ from worktally.api.routing import api_router
 from worktally.auth.permissions import REPORTS_READ
 from worktally.auth.principal import Principal
 from worktally.db.repository import valid_id
-from worktally.report import export, params, queries, service, tracked
+from worktally.report import export, params, queries, service, task_queries, tracked
 from worktally.report.rules import STATUS_FILTERS
 from worktally.report.schemas import (
     ActivityDescriptionsReport,
@@ -222,7 +222,7 @@ async def task_report(
         session,
         principal,
         period=period,
-        filters=queries.TaskFilters(project_ids=project_ids, task_ids=task_ids, include_no_task=include_no_task),
+        filters=task_queries.TaskFilters(project_ids=project_ids, task_ids=task_ids, include_no_task=include_no_task),
         user_ids=ids,
         page=page,
     )

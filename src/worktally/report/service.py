@@ -1,4 +1,5 @@
-"""Report use cases: decide the caller's reach (D6), run the queries of ``queries.py``, shape the result."""
+"""Report use cases: decide the caller's reach (D6), run the queries (``queries.py``, ``day_queries.py``,
+``task_queries.py``), shape the result."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from worktally.core import billing
 from worktally.core.timezones import parse_weekend_days
 from worktally.db.functions import zone
 from worktally.db.prepared import fetch_all
-from worktally.report import queries, rules, tracked
+from worktally.report import day_queries, queries, rules, task_queries, tracked
 from worktally.report.params import DateRange
 from worktally.report.schemas import (
     ActivityDay,
@@ -180,7 +181,7 @@ async def daily_timeline(
     members, meta = await _member_page(session, reach, days, page, user_ids)
     entries: dict[int, list[Any]] = defaultdict(list)
     if members:
-        statement = queries.timeline_statement(reach, days, [m.user_id for m in members])
+        statement = day_queries.timeline_statement(reach, days, [m.user_id for m in members])
         for row in (await session.execute(statement)).all():
             entries[row.user_id].append(row)
     owner_zone = zone(info.owner_timezone)
@@ -245,14 +246,16 @@ async def daily_attendance(
     leaves: dict[int, rules.LeaveOnDay] = {}
     holiday: str | None = None
     if ids:
-        worked = {r.user_id: r for r in (await session.execute(queries.attendance_statement(reach, days, ids))).all()}
-        for row in (await session.execute(queries.breaks_statement(reach, days, ids))).all():
+        worked = {
+            r.user_id: r for r in (await session.execute(day_queries.attendance_statement(reach, days, ids))).all()
+        }
+        for row in (await session.execute(day_queries.breaks_statement(reach, days, ids))).all():
             gaps[row.user_id].append(row)
-        for row in (await session.execute(queries.leaves_statement(principal.workspace_id, day, ids))).all():
+        for row in (await session.execute(day_queries.leaves_statement(principal.workspace_id, day, ids))).all():
             leaves.setdefault(
                 row.user_id, rules.LeaveOnDay(row.policy_name, row.leave_period, row.start_time, row.end_time)
             )
-        holiday = (await session.execute(queries.holiday_statement(principal.workspace_id, day))).scalar()
+        holiday = (await session.execute(day_queries.holiday_statement(principal.workspace_id, day))).scalar()
     wanted = {rules.STATUS_FILTERS[s] for s in statuses} if statuses else None
     users: list[AttendanceUser] = []
     for member in members:
@@ -327,14 +330,14 @@ async def activity_level(
     per_user: dict[int, list[ActivityDay]] = defaultdict(list)
     sums: dict[int, tuple[float, int]] = {}
     if members:
-        statement = queries.activity_days_statement(reach, days, contract_id, [m.user_id for m in members])
+        statement = task_queries.activity_days_statement(reach, days, contract_id, [m.user_id for m in members])
         for row in (await session.execute(statement)).all():
             per_user[row.user_id].append(
                 ActivityDay(date=row.day, activity_level=_level(row.activity_level), slots=row.slots)
             )
             total, count = sums.get(row.user_id, (0.0, 0))
             sums[row.user_id] = (total + float(row.activity_level) * row.slots, count + row.slots)
-    overall = (await session.execute(queries.activity_overall_statement(reach, days, contract_id, user_ids))).one()
+    overall = (await session.execute(task_queries.activity_overall_statement(reach, days, contract_id, user_ids))).one()
     users = [
         ActivityUser(
             user_id=m.user_id,
@@ -364,7 +367,7 @@ async def task_report(
     principal: Principal,
     *,
     period: DateRange,
-    filters: queries.TaskFilters,
+    filters: task_queries.TaskFilters,
     user_ids: Sequence[int] | None,
     page: PageParams,
 ) -> tuple[TaskReport, Pagination]:
@@ -375,7 +378,7 @@ async def task_report(
     # daily lines, and building each as a model from Python costs several times more.
     tasks: dict[int, dict[tuple[int | None, int | None], dict[str, Any]]] = defaultdict(dict)
     if members:
-        statement = queries.task_days_statement(reach, days, filters, [m.user_id for m in members])
+        statement = task_queries.task_days_statement(reach, days, filters, [m.user_id for m in members])
         for row in (await session.execute(statement)).all():
             minutes = billing.minutes(row.seconds)
             if minutes == 0:
@@ -401,7 +404,7 @@ async def task_report(
             "project_name": row.project_name,
             "total_minutes": minutes,
         }
-        for row in (await session.execute(queries.task_totals_statement(reach, days, filters, user_ids))).all()
+        for row in (await session.execute(task_queries.task_totals_statement(reach, days, filters, user_ids))).all()
         if (minutes := billing.minutes(row.seconds)) > 0
     ]
     users = [
@@ -435,7 +438,7 @@ async def activity_descriptions(
     members, meta = await _member_page(session, reach, days, page, user_ids)
     per_user: dict[int, list[DescriptionTotal]] = defaultdict(list)
     if members:
-        statement = queries.descriptions_statement(reach, days, [m.user_id for m in members])
+        statement = task_queries.descriptions_statement(reach, days, [m.user_id for m in members])
         for row in (await session.execute(statement)).all():
             minutes = billing.minutes(row.seconds)
             if minutes:

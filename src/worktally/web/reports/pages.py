@@ -24,7 +24,7 @@ from worktally.core.errors import ValidationError
 from worktally.core.timezones import zone
 from worktally.member import service as members
 from worktally.project import service as projects
-from worktally.report import export, params, queries, tracked
+from worktally.report import export, params, queries, task_queries, tracked
 from worktally.report import service as reports
 from worktally.team import service as teams
 from worktally.web import charts, lists
@@ -427,7 +427,7 @@ async def tasks_page(
             session,
             frame.principal,
             period=period,
-            filters=queries.TaskFilters(),
+            filters=task_queries.TaskFilters(),
             user_ids=None,
             page=PageParams(_page_number(page), MEMBERS_PER_PAGE),
         )

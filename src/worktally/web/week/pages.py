@@ -14,8 +14,8 @@ from worktally.api.pagination import PageParams
 from worktally.auth.permissions import REPORTS_READ
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.timezones import week_start
-from worktally.report import queries
 from worktally.report import service as reports
+from worktally.report import task_queries
 from worktally.report.params import DateRange
 from worktally.report.schemas import TaskReport
 from worktally.timesheet import service as timesheets
@@ -68,7 +68,7 @@ async def week_report(request: Request, session: SessionDep, frame: Frame, monda
         session,
         frame.principal,
         period=DateRange(monday, monday + timedelta(days=6)),
-        filters=queries.TaskFilters(),
+        filters=task_queries.TaskFilters(),
         user_ids=[frame.principal.user_id],
         page=PageParams(1, 1),
     )
