@@ -12,7 +12,7 @@ from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
-from worktally.leave import service
+from worktally.leave import policy_service, service
 from worktally.leave.schemas import (
     LeaveApprove,
     LeaveBalanceRead,
@@ -43,7 +43,7 @@ async def list_leave_policies(
     principal: ReadPolicies, session: SessionDep, page: Page
 ) -> Envelope[list[LeavePolicyRead]]:
     """List leave policies (Owner/EM: all; others: those that apply to them)."""
-    items, meta = await service.list_policies(session, principal, page)
+    items, meta = await policy_service.list_policies(session, principal, page)
     return paginated(items, meta, message="Leave policies retrieved successfully")
 
 
@@ -52,7 +52,7 @@ async def create_leave_policy(
     principal: WritePolicies, body: LeavePolicyCreate, session: SessionDep
 ) -> Envelope[LeavePolicyRead]:
     """Create a leave policy."""
-    policy = await service.create_policy(session, principal, body)
+    policy = await policy_service.create_policy(session, principal, body)
     return ok(policy, message="Leave policy created successfully")
 
 
@@ -61,14 +61,14 @@ async def update_leave_policy(
     principal: WritePolicies, policy_id: PolicyId, body: LeavePolicyUpdate, session: SessionDep
 ) -> Envelope[LeavePolicyRead]:
     """Update a leave policy (its unit cannot change)."""
-    policy = await service.update_policy(session, principal, policy_id, body)
+    policy = await policy_service.update_policy(session, principal, policy_id, body)
     return ok(policy, message="Leave policy updated successfully")
 
 
 @router.delete("/policies/{policyId}", response_model=Envelope[None], openapi_extra=EXTENSION)
 async def delete_leave_policy(principal: WritePolicies, policy_id: PolicyId, session: SessionDep) -> Envelope[None]:
     """Delete a leave policy (its requests are kept)."""
-    await service.delete_policy(session, principal, policy_id)
+    await policy_service.delete_policy(session, principal, policy_id)
     return ok(None, message="Leave policy deleted successfully")
 
 

@@ -17,6 +17,7 @@ from worktally.api.deps import SessionDep
 from worktally.api.pagination import PageParams
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError
+from worktally.leave import policy_service as leave_policies
 from worktally.leave import service as leaves
 from worktally.leave.schemas import LeaveBalanceItem, LeaveCreate, LeaveFilters, LeavePolicyRead, LeaveRead
 from worktally.web.day import work
@@ -68,7 +69,9 @@ async def _render(
         if leave.status == "pending" and leave.start_date.year == year:
             pending[leave.policy_id] = pending.get(leave.policy_id, Decimal(0)) + _amount(leave)
     items = found[0].leave_information if found else []
-    policies: list[LeavePolicyRead] = await work.every_page(lambda p: leaves.list_policies(session, principal, p), 100)
+    policies: list[LeavePolicyRead] = await work.every_page(
+        lambda p: leave_policies.list_policies(session, principal, p), 100
+    )
     defaults = {
         "policy_id": str(policies[0].id) if policies else "",
         "start": frame.today.isoformat(),
