@@ -16,6 +16,7 @@ from worktally.auth.permissions import REPORTS_READ
 from worktally.auth.principal import Principal
 from worktally.db.repository import valid_id
 from worktally.report import export, params, queries, service, task_queries, tracked
+from worktally.report import task_service as task_reports
 from worktally.report.rules import STATUS_FILTERS
 from worktally.report.schemas import (
     ActivityDescriptionsReport,
@@ -187,7 +188,7 @@ async def activity_level_report(
         errors["contract_id"] = ["The contract_id must be a contract id."]
     ids = params.id_list("user_ids", user_ids, errors)
     period = params.capped_period(start_date, end_date, errors)
-    report, pagination = await service.activity_level(
+    report, pagination = await task_reports.activity_level(
         session, principal, period=period, contract_id=contract_id, user_ids=ids, page=page
     )
     return _answer(
@@ -218,7 +219,7 @@ async def task_report(
     project_ids = params.id_list("project_id", project_id, errors)
     task_ids = params.id_list("task_id", task_id, errors)
     period = params.capped_period(start_date, end_date, errors)
-    report, pagination = await service.task_report(
+    report, pagination = await task_reports.task_report(
         session,
         principal,
         period=period,
@@ -248,7 +249,9 @@ async def activity_descriptions_report(
     errors: dict[str, list[str]] = {}
     ids = params.id_list("users", users, errors)
     period = params.capped_period(start_date, end_date, errors)
-    report, pagination = await service.activity_descriptions(session, principal, period=period, user_ids=ids, page=page)
+    report, pagination = await task_reports.activity_descriptions(
+        session, principal, period=period, user_ids=ids, page=page
+    )
     return _answer(
         format,
         "activity-descriptions",

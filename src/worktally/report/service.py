@@ -20,20 +20,12 @@ from worktally.core import billing
 from worktally.core.timezones import parse_weekend_days
 from worktally.db.functions import zone
 from worktally.db.prepared import fetch_all
-from worktally.report import day_queries, queries, rules, task_queries, tracked
+from worktally.report import day_queries, queries, rules, tracked
 from worktally.report.params import DateRange
 from worktally.report.schemas import (
-    ActivityDay,
-    ActivityDescriptionsReport,
-    ActivityLevelReport,
-    ActivityOverall,
-    ActivityUser,
     AttendanceUser,
     DailyAttendanceReport,
     DailyTimelineReport,
-    DescriptionTotal,
-    DescriptionUser,
-    TaskReport,
     TimelineEntry,
     TimelineUser,
 )
@@ -57,13 +49,18 @@ def full_name(firstname: str | None, lastname: str | None) -> str:
     return f"{firstname or ''} {lastname or ''}".strip()
 
 
-async def _days(
+async def days_for(
     session: AsyncSession, principal: Principal, start: date, end: date, user_ids: Sequence[int] | None = None
 ) -> tuple[Any, queries.Days]:
     """The workspace's settings and the local-day buckets of the timezones of ``user_ids`` (else every member)."""
     info = await queries.workspace_info(session, principal.workspace_id, user_ids)
     dialect = session.get_bind().dialect.name
     return info, queries.Days(info.timezone, start, end, info.timezones, dialect)
+
+
+def activity_percent(value: Any) -> int | None:
+    """An activity percentage, half up."""
+    return None if value is None else int(float(value) + 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +70,7 @@ class _Member:
     timezone: str
 
 
-async def _member_page(
+async def member_page(
     session: AsyncSession,
     reach: queries.Reach,
     days: queries.Days,
@@ -100,7 +97,7 @@ async def tracked_hours(
 ) -> tracked.TrackedHours:
     """The grouped rows with their names and rates; ``report/tracked.py`` writes them out as JSON or CSV."""
     reach = reach_for(principal)
-    _, days = await _days(session, principal, period.start_date, period.end_date, filters.user_ids)
+    _, days = await days_for(session, principal, period.start_date, period.end_date, filters.user_ids)
     async with queries.hash_aggregation(session):
         rows = await fetch_all(session, queries.tracked_hours_statement(reach, days, filters))
     _, user_ids, project_ids, contract_ids, _ = tracked.columns(rows)
@@ -177,8 +174,8 @@ async def daily_timeline(
     session: AsyncSession, principal: Principal, *, day: date, user_ids: Sequence[int] | None, page: PageParams
 ) -> tuple[DailyTimelineReport, Pagination]:
     reach = reach_for(principal)
-    info, days = await _days(session, principal, day, day)
-    members, meta = await _member_page(session, reach, days, page, user_ids)
+    info, days = await days_for(session, principal, day, day)
+    members, meta = await member_page(session, reach, days, page, user_ids)
     entries: dict[int, list[Any]] = defaultdict(list)
     if members:
         statement = day_queries.timeline_statement(reach, days, [m.user_id for m in members])
@@ -199,7 +196,7 @@ async def daily_timeline(
                 task_title=row.task_title,
                 activity_description=row.activity_description,
                 method=row.method,
-                activity_level=_level(row.activity_level),
+                activity_level=activity_percent(row.activity_level),
             )
             for row in entries.get(member.user_id, [])
         ]
@@ -229,7 +226,7 @@ async def daily_attendance(
 ) -> tuple[DailyAttendanceReport, Pagination]:
     """Statuses need every member's day, so the ``status`` filter is applied before paging."""
     reach = reach_for(principal)
-    info, days = await _days(session, principal, day, day)
+    info, days = await days_for(session, principal, day, day)
     settings = rules.AttendanceSettings(
         workday_start_time=info.workday_start_time,
         expected_daily_minutes=info.expected_daily_minutes,
@@ -305,156 +302,3 @@ async def daily_attendance(
         users=page_users,
     )
     return report, pagination_meta(len(users), page, len(page_users))
-
-
-# --- activity level -------------------------------------------------------------------------------
-
-
-def _level(value: Any) -> int | None:
-    """An activity percentage, half up."""
-    return None if value is None else int(float(value) + 0.5)
-
-
-async def activity_level(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    period: DateRange,
-    contract_id: int | None,
-    user_ids: Sequence[int] | None,
-    page: PageParams,
-) -> tuple[ActivityLevelReport, Pagination]:
-    reach = reach_for(principal)
-    _, days = await _days(session, principal, period.start_date, period.end_date)
-    members, meta = await _member_page(session, reach, days, page, user_ids)
-    per_user: dict[int, list[ActivityDay]] = defaultdict(list)
-    sums: dict[int, tuple[float, int]] = {}
-    if members:
-        statement = task_queries.activity_days_statement(reach, days, contract_id, [m.user_id for m in members])
-        for row in (await session.execute(statement)).all():
-            per_user[row.user_id].append(
-                ActivityDay(date=row.day, activity_level=_level(row.activity_level), slots=row.slots)
-            )
-            total, count = sums.get(row.user_id, (0.0, 0))
-            sums[row.user_id] = (total + float(row.activity_level) * row.slots, count + row.slots)
-    overall = (await session.execute(task_queries.activity_overall_statement(reach, days, contract_id, user_ids))).one()
-    users = [
-        ActivityUser(
-            user_id=m.user_id,
-            user_name=m.name,
-            activity_level=_level(sums[m.user_id][0] / sums[m.user_id][1]) if m.user_id in sums else None,
-            slots=sums[m.user_id][1] if m.user_id in sums else 0,
-            days=per_user.get(m.user_id, []),
-        )
-        for m in members
-    ]
-    report = ActivityLevelReport(
-        start_date=period.start_date,
-        end_date=period.end_date,
-        overall=ActivityOverall(
-            activity_level=_level(overall.activity_level), slots=overall.slots, users_with_activity=overall.users
-        ),
-        users=users,
-    )
-    return report, meta
-
-
-# --- task report ----------------------------------------------------------------------------------
-
-
-async def task_report(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    period: DateRange,
-    filters: task_queries.TaskFilters,
-    user_ids: Sequence[int] | None,
-    page: PageParams,
-) -> tuple[TaskReport, Pagination]:
-    reach = reach_for(principal)
-    _, days = await _days(session, principal, period.start_date, period.end_date)
-    members, meta = await _member_page(session, reach, days, page, user_ids)
-    # Plain dicts, validated into the model in one call at the end: a month of 100 members is tens of thousands of
-    # daily lines, and building each as a model from Python costs several times more.
-    tasks: dict[int, dict[tuple[int | None, int | None], dict[str, Any]]] = defaultdict(dict)
-    if members:
-        statement = task_queries.task_days_statement(reach, days, filters, [m.user_id for m in members])
-        for row in (await session.execute(statement)).all():
-            minutes = billing.minutes(row.seconds)
-            if minutes == 0:
-                continue
-            key = (row.project_id, row.task_id)
-            task = tasks[row.user_id].get(key)
-            if task is None:
-                task = tasks[row.user_id][key] = {
-                    "task_id": row.task_id,
-                    "task_title": row.task_title,
-                    "project_id": row.project_id,
-                    "project_name": row.project_name,
-                    "total_minutes": 0,
-                    "daily_breakdown": [],
-                }
-            task["total_minutes"] += minutes
-            task["daily_breakdown"].append({"date": row.day, "total_minutes": minutes})
-    totals = [
-        {
-            "task_id": row.task_id,
-            "task_title": row.task_title,
-            "project_id": row.project_id,
-            "project_name": row.project_name,
-            "total_minutes": minutes,
-        }
-        for row in (await session.execute(task_queries.task_totals_statement(reach, days, filters, user_ids))).all()
-        if (minutes := billing.minutes(row.seconds)) > 0
-    ]
-    users = [
-        {
-            "user_id": m.user_id,
-            "user_name": m.name,
-            "total_minutes": sum(t["total_minutes"] for t in tasks.get(m.user_id, {}).values()),
-            "tasks": list(tasks.get(m.user_id, {}).values()),
-        }
-        for m in members
-    ]
-    report = TaskReport.model_validate(
-        {"start_date": period.start_date, "end_date": period.end_date, "tasks_breakdown": totals, "users": users}
-    )
-    return report, meta
-
-
-# --- activity descriptions ------------------------------------------------------------------------
-
-
-async def activity_descriptions(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    period: DateRange,
-    user_ids: Sequence[int] | None,
-    page: PageParams,
-) -> tuple[ActivityDescriptionsReport, Pagination]:
-    reach = reach_for(principal)
-    _, days = await _days(session, principal, period.start_date, period.end_date)
-    members, meta = await _member_page(session, reach, days, page, user_ids)
-    per_user: dict[int, list[DescriptionTotal]] = defaultdict(list)
-    if members:
-        statement = task_queries.descriptions_statement(reach, days, [m.user_id for m in members])
-        for row in (await session.execute(statement)).all():
-            minutes = billing.minutes(row.seconds)
-            if minutes:
-                per_user[row.user_id].append(
-                    DescriptionTotal(activity_description=row.activity_description, total_minutes=minutes)
-                )
-    users = [
-        DescriptionUser(
-            user_id=m.user_id,
-            user_name=m.name,
-            total_minutes=sum(d.total_minutes for d in per_user.get(m.user_id, [])),
-            descriptions=per_user.get(m.user_id, []),
-        )
-        for m in members
-    ]
-    return (
-        ActivityDescriptionsReport(start_date=period.start_date, end_date=period.end_date, users=users),
-        meta,
-    )

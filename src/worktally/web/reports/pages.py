@@ -26,6 +26,7 @@ from worktally.member import service as members
 from worktally.project import service as projects
 from worktally.report import export, params, queries, task_queries, tracked
 from worktally.report import service as reports
+from worktally.report import task_service as task_reports
 from worktally.team import service as teams
 from worktally.web import charts, lists
 from worktally.web.layout import Frame, WebRoute, member_frame, need, page
@@ -374,7 +375,7 @@ async def activity_page(
     grid: list[list[int | None]] = []
     days: list[date] = []
     if period is not None:
-        report, pagination = await reports.activity_level(
+        report, pagination = await task_reports.activity_level(
             session,
             frame.principal,
             period=period,
@@ -423,7 +424,7 @@ async def tasks_page(
     period = _capped(frame, start_date, end_date, errors)
     report = pagination = None
     if period is not None:
-        report, pagination = await reports.task_report(
+        report, pagination = await task_reports.task_report(
             session,
             frame.principal,
             period=period,
@@ -463,7 +464,7 @@ async def descriptions_page(
     period = _capped(frame, start_date, end_date, errors)
     report = pagination = None
     if period is not None:
-        report, pagination = await reports.activity_descriptions(
+        report, pagination = await task_reports.activity_descriptions(
             session,
             frame.principal,
             period=period,

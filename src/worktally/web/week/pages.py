@@ -14,8 +14,8 @@ from worktally.api.pagination import PageParams
 from worktally.auth.permissions import REPORTS_READ
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.timezones import week_start
-from worktally.report import service as reports
 from worktally.report import task_queries
+from worktally.report import task_service as task_reports
 from worktally.report.params import DateRange
 from worktally.report.schemas import TaskReport
 from worktally.timesheet import service as timesheets
@@ -64,7 +64,7 @@ def _monday(raw: str | None, frame: Frame) -> date:
 async def week_report(request: Request, session: SessionDep, frame: Frame, monday: date) -> TaskReport:
     if not frame.principal.can_any(REPORTS_READ):
         raise ForbiddenError("Your role does not allow this page.", code="role_forbidden")
-    report, _ = await reports.task_report(
+    report, _ = await task_reports.task_report(
         session,
         frame.principal,
         period=DateRange(monday, monday + timedelta(days=6)),
