@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -31,35 +30,21 @@ _LEAVE_TAKING_STATUSES = ("active", "inactive")
 # --- workspace and members -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MemberInfo:
-    user_id: int
-    name: str
-    timezone: str  # the member's, else the workspace's (D9)
-
-
 async def get_workspace(session: AsyncSession, workspace_id: int) -> Workspace:
     return (await session.execute(select(Workspace).where(Workspace.id == workspace_id))).scalar_one()
 
 
-async def get_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:
-    """A member who may take leave in the workspace."""
-    row = (
-        await session.execute(
-            select(User.id, User.firstname, User.lastname, Membership.timezone, Workspace.timezone)
-            .join(Membership, Membership.user_id == User.id)
-            .join(Workspace, Workspace.id == Membership.workspace_id)
-            .where(
-                Membership.workspace_id == workspace_id,
-                Membership.user_id == user_id,
-                Membership.status.in_(_LEAVE_TAKING_STATUSES),
-                Membership.is_staff,
-            )
+async def takes_leave(session: AsyncSession, workspace_id: int, user_id: int) -> bool:
+    """The user is a member who may take leave in the workspace: staff, invited or active (D10, D12)."""
+    found = await session.execute(
+        select(Membership.id).where(
+            Membership.workspace_id == workspace_id,
+            Membership.user_id == user_id,
+            Membership.status.in_(_LEAVE_TAKING_STATUSES),
+            Membership.is_staff,
         )
-    ).first()
-    if row is None:
-        return None
-    return MemberInfo(row[0], f"{row[1]} {row[2]}".strip(), row[3] or row[4])
+    )
+    return found.first() is not None
 
 
 async def lock_member(session: AsyncSession, workspace_id: int, user_id: int) -> None:

@@ -106,8 +106,7 @@ async def request_leave(session: AsyncSession, principal: Principal, body: Leave
     user_id = body.user_id if body.user_id is not None else principal.user_id
     if user_id != principal.user_id and not principal.can(P.LEAVES_WRITE_ALL):
         raise ForbiddenError("You may only request leave for yourself.", code="leave_forbidden")
-    member = await repository.get_member(session, principal.workspace_id, user_id)
-    if member is None:
+    if not await repository.takes_leave(session, principal.workspace_id, user_id):
         raise ValidationError({"user_id": ["The selected user_id is not a member of this workspace."]})
     policy = await repository.get_policy(session, principal.workspace_id, body.policy_id)
     if policy is None:
