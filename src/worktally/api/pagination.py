@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
 from worktally.core.errors import ValidationError
+from worktally.db.prepared import PreparedRead, RequestDb, Row
 
 T = TypeVar("T")
 
@@ -70,6 +71,12 @@ def pagination_meta(total: int, params: PageParams, count_on_page: int) -> Pagin
 _TOTAL = "page_total_"
 
 
+def paginate_list(items: Sequence[T], params: PageParams) -> tuple[list[T], Pagination]:
+    """One page of a list computed in full (a report whose filter needs every row's result first)."""
+    rows = list(items[params.offset : params.offset + params.per_page])
+    return rows, pagination_meta(len(items), params, len(rows))
+
+
 async def paginate(session: AsyncSession, statement: AnySelect, params: PageParams) -> tuple[Sequence[Any], Pagination]:
     """Run ``statement`` (already totally ordered) for one page; returns its rows and the meta.
 
@@ -108,3 +115,22 @@ async def paginate_scalars(
 ) -> tuple[Sequence[Any], Pagination]:
     rows, meta = await paginate(session, statement, params)
     return [row[0] for row in rows], meta
+
+
+async def paginate_prepared(
+    db: RequestDb, page: PreparedRead, count: PreparedRead, params: PageParams, **values: Any
+) -> tuple[Sequence[Row], Pagination]:
+    """``paginate`` for a hot list built once as a ``PreparedRead``: the same rule, one statement a page.
+
+    ``page`` selects a ``total`` column (``count(*) OVER ()``) and takes ``limit``/``offset`` bind parameters;
+    ``count`` selects ``total`` alone, run only for a page past the end (no row to carry the total).
+    """
+    rows = await page.all(db, limit=params.per_page, offset=params.offset, **values)
+    if rows:
+        total = int(rows[0]["total"])
+    elif params.offset == 0:
+        total = 0
+    else:
+        counted = await count.first(db, **values)
+        total = int(counted["total"]) if counted else 0
+    return rows, pagination_meta(total, params, len(rows))

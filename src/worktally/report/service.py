@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
-from worktally.api.pagination import PageParams, paginate, pagination_meta
+from worktally.api.pagination import PageParams, paginate, paginate_list
 from worktally.auth import visibility
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -293,7 +293,7 @@ async def daily_attendance(
                 holiday=holiday,
             )
         )
-    page_users = users[page.offset : page.offset + page.per_page]
+    page_users, meta = paginate_list(users, page)
     report = DailyAttendanceReport(
         date=day,
         workday_start_time=settings.workday_start_time,
@@ -301,4 +301,4 @@ async def daily_attendance(
         late_grace_minutes=settings.late_grace_minutes,
         users=page_users,
     )
-    return report, pagination_meta(len(users), page, len(page_users))
+    return report, meta

@@ -4,11 +4,13 @@ from collections.abc import Sequence
 
 from sqlalchemy import bindparam, func, select
 
+from worktally.api.envelope import Pagination
+from worktally.api.pagination import PageParams, paginate_prepared
 from worktally.db.models import Membership, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb, Row
 
 # The active workspaces where a user is an active member, oldest first, with the total for D5's meta
-# counted in the same query (a page past the end has no row to carry it: then it is counted alone).
+# counted in the same query (``api/pagination.paginate_prepared``).
 _MEMBER_OF = (
     Membership.user_id == bindparam("user_id"),
     Membership.status == "active",
@@ -39,12 +41,6 @@ _COUNT = PreparedRead(
 )
 
 
-async def member_workspaces(db: RequestDb, user_id: int, *, limit: int, offset: int) -> tuple[Sequence[Row], int]:
-    """One page of the user's workspaces and how many there are in all."""
-    rows = await _PAGE.all(db, user_id=user_id, limit=limit, offset=offset)
-    if rows:
-        return rows, int(rows[0]["total"])
-    if offset == 0:
-        return rows, 0
-    counted = await _COUNT.first(db, user_id=user_id)
-    return rows, int(counted["total"]) if counted else 0
+async def member_workspaces(db: RequestDb, user_id: int, page: PageParams) -> tuple[Sequence[Row], Pagination]:
+    """One page of the user's workspaces and its meta (D5)."""
+    return await paginate_prepared(db, _PAGE, _COUNT, page, user_id=user_id)

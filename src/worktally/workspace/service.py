@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
-from worktally.api.pagination import PageParams, pagination_meta
+from worktally.api.pagination import PageParams
 from worktally.auth.principal import Identity, Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import NotFoundError
@@ -19,7 +19,7 @@ from worktally.workspace.schemas import WorkspaceRead, WorkspaceSettingsRead, Wo
 async def list_workspaces(
     db: RequestDb, identity: Identity, page: PageParams
 ) -> tuple[Sequence[WorkspaceRead], Pagination]:
-    rows, total = await repository.member_workspaces(db, identity.user_id, limit=page.per_page, offset=page.offset)
+    rows, meta = await repository.member_workspaces(db, identity.user_id, page)
     items = [
         WorkspaceRead(
             id=row["id"],
@@ -33,7 +33,7 @@ async def list_workspaces(
         )
         for row in rows
     ]
-    return items, pagination_meta(total, page, len(items))
+    return items, meta
 
 
 def _settings_read(workspace: Workspace) -> WorkspaceSettingsRead:
