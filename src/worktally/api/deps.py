@@ -21,7 +21,7 @@ from worktally.auth.principal import Identity, Principal
 from worktally.auth.tokens import MEMBERSHIP_COLUMNS, Caller, identify
 from worktally.config import Settings
 from worktally.core.clock import utc_now
-from worktally.core.errors import BadRequestError, ForbiddenError, UnauthenticatedError
+from worktally.core.errors import BadRequestError, ForbiddenError, InvalidWorkspaceIdError, UnauthenticatedError
 from worktally.core.logs import LOG_USER_ID, LOG_WORKSPACE_ID
 from worktally.db.models import Membership, Workspace
 from worktally.db.prepared import PreparedRead, RequestDb
@@ -187,18 +187,14 @@ WORKSPACE_ID_DESCRIPTION = "The workspace (from GET /workspaces); may also be gi
 _QUERY_WORKSPACE_ID: TypeAdapter[int | None] = TypeAdapter(int | None)  # what a declared query parameter accepts
 
 
-def _invalid_workspace_id() -> BadRequestError:
-    return BadRequestError("workspace_id must be an integer.", code="invalid_workspace_id")
-
-
 def _as_workspace_id(value: Any) -> int:
     if isinstance(value, bool):
-        raise _invalid_workspace_id()
+        raise InvalidWorkspaceIdError()
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    raise _invalid_workspace_id()
+    raise InvalidWorkspaceIdError()
 
 
 _WORKSPACE_ID_KEY = "workspace_id"
@@ -211,9 +207,9 @@ def _query_workspace_id(raw: str) -> int:
         try:
             value = _QUERY_WORKSPACE_ID.validate_python(raw)
         except PydanticValidationError:
-            raise _invalid_workspace_id() from None
+            raise InvalidWorkspaceIdError() from None
     if value is None:
-        raise _invalid_workspace_id()
+        raise InvalidWorkspaceIdError()
     return value
 
 

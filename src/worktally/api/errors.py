@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from worktally.api.envelope import JSON_MEDIA_TYPE, error_body
-from worktally.core.errors import AppError
+from worktally.core.errors import AppError, InvalidWorkspaceIdError
 from worktally.db.availability import RETRY_AFTER_SECONDS, describe, is_database_unavailable
 
 log = logging.getLogger("worktally.errors")
@@ -71,7 +71,7 @@ async def handle_validation_error(_request: Request, exc: Exception) -> JSONResp
             400, "The request body must be JSON (Content-Type: application/json).", code="unsupported_content_type"
         )
     if any(tuple(e.get("loc", ()))[-1:] == (_WORKSPACE_ID,) for e in raw):
-        return error_response(400, "workspace_id must be an integer.", code="invalid_workspace_id")
+        return await handle_app_error(_request, InvalidWorkspaceIdError())
     return error_response(422, "Validation failed", code="validation_failed", errors=validation_errors(exc))
 
 

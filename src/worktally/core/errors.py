@@ -32,6 +32,13 @@ class BadRequestError(AppError):
     message = "Bad request."
 
 
+class InvalidWorkspaceIdError(BadRequestError):
+    """D2/D3: a ``workspace_id`` (query, body or form) that is not an integer is a 400, not a field error."""
+
+    code = "invalid_workspace_id"
+    message = "workspace_id must be an integer."
+
+
 class UnauthenticatedError(AppError):
     status_code = 401
     code = "unauthenticated"
