@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from worktally.core.errors import ERROR_CODE_HEADER
+
 
 def assert_error_code(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     """``response`` is ``status`` with ``error == code``; returns its body.
@@ -33,4 +35,15 @@ def assert_oauth_error_page(response: httpx.Response, status: int, code: str) ->
     assert response.headers["content-type"].startswith("text/html"), response.headers["content-type"]
     assert "location" not in response.headers
     assert f"({code})" in response.text, f"expected error {code!r} on the page: {response.text[:2000]}"
+    return response.text
+
+
+def assert_page_error(response: httpx.Response, status: int, code: str) -> str:
+    """A response outside the API's envelope (a browser page, a static file) answering ``status`` that names
+    ``code`` in ``X-Error-Code`` (the stable code the API would answer; by default its status's); returns
+    its text."""
+    assert response.status_code == status, response.text[:2000]
+    assert not response.headers.get("content-type", "").startswith("application/json"), response.text[:2000]
+    named = response.headers.get(ERROR_CODE_HEADER)
+    assert named == code, f"expected error {code!r}, got {named!r}"
     return response.text

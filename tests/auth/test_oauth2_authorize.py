@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tests.auth.kit import REDIRECT_URI, approve, authorize_params, pkce_pair, query_of, register_client, sign_in
-from tests.errors import assert_oauth_error_page
+from tests.errors import assert_oauth_error_page, assert_page_error
 from tests.factories import Tenants
 
 
@@ -137,5 +137,5 @@ class TestAuthorizePage:
             "/oauth/authorize", params=authorize_params(client.client_id, challenge), data={"decision": "approve"}
         )
 
-        assert response.status_code == 403, response.text
+        assert_page_error(response, 403, "csrf_failed")
         assert "location" not in response.headers

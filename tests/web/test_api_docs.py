@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.auth.kit import register_client
+from tests.errors import assert_error_code, assert_page_error
 from tests.factories import Tenants
 from tests.factories.workspace import TEST_PASSWORD
 from tests.web.conftest import LiveServer
@@ -119,11 +120,13 @@ class TestApiDocsPage:
             bundle = await client.get("/docs-assets/swagger-ui/swagger-ui-bundle.js")
             css = await client.get("/docs-assets/swagger-ui/swagger-ui.css")
             unknown = await client.get("/docs-assets/swagger-ui/..%2F__init__.py")
+            unlisted = await client.get("/docs-assets/swagger-ui/index.html")
 
         assert page.status_code == 200
         assert "cdn" not in page.text and "https://" not in page.text
         assert "default-src 'self'" in page.headers["content-security-policy"]
         assert bundle.status_code == 200 and bundle.headers["content-type"].startswith("text/javascript")
         assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
-        assert unknown.status_code == 404
+        assert_error_code(unknown, 404, "http_404")  # no route: the server's own 404
+        assert_page_error(unlisted, 404, "not_found")  # the package's file, but not one the page uses
         assert "x-ratelimit-limit" not in bundle.headers  # static files do not use up the client's limit (D8)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from tests.errors import assert_error_code, assert_page_error
 from tests.factories import Tenants
 from tests.web.app_kit import (
     CSP,
@@ -105,7 +106,7 @@ class TestRoles:
         response = await browser.post("/timer/start", data={"csrf_token": csrf, "timer_target": ""})
         current = await ws.owner.api.get("/time-tracking/current-data", params={"user_id": viewer.user_id})
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "role_forbidden")
         assert "Not allowed" in response.text
         assert current.json()["data"]["is_tracking"] is False
 
@@ -132,7 +133,7 @@ class TestRoles:
 
         assert entry_id in today.text and "▶ Continue" in today.text
         assert f"/entries/{entry_id}/edit" not in today.text
-        assert edit.status_code == 403
+        assert_page_error(edit, 403, "forbidden")
 
 
 class TestOtherWorkspaces:
@@ -191,7 +192,7 @@ class TestForms:
         response = await browser.post("/timer/start", data={"timer_target": tracked.target})
         current = await tracked.member.api.get("/time-tracking/current-data")
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert current.json()["data"]["is_tracking"] is False
 
     async def test_bad_input_shows_the_apis_message_by_the_field_and_keeps_what_was_typed(
@@ -214,7 +215,7 @@ class TestForms:
             },
         )
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert field_error(response.text, "end_time") == "The end time must be after the start time."
         assert (
             value_of(response.text, "add-start") == "10:00"
@@ -232,7 +233,7 @@ class TestForms:
             data={"csrf_token": csrf, "target": "", "date": "2026-01-05", "start_time": "25:99", "end_time": "26:00"},
         )
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert field_error(response.text, "start_time") == "The time must be in the format HH:mm."
 
     async def test_a_target_that_is_not_a_choice_is_422(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -242,7 +243,7 @@ class TestForms:
 
         response = await browser.post("/timer/start", data={"csrf_token": csrf, "timer_target": "x:y"})
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert field_error(response.text, "timer_target") == "The selected project or task is invalid."
 
 
@@ -275,7 +276,7 @@ class TestTimer:
 
         response = await browser.post("/timer/start", data={"csrf_token": csrf, "timer_target": ""})
 
-        assert response.status_code == 409
+        assert_page_error(response, 409, "tracker_already_running")
         assert 'id="form-error"' in response.text
 
 
@@ -351,7 +352,7 @@ class TestWeek:
 
         response = await browser.get("/week", params={"date": "2026-02-30"})
 
-        assert response.status_code == 404
+        assert_page_error(response, 404, "not_found")
 
 
 class TestLeave:
@@ -403,7 +404,7 @@ class TestLeave:
             },
         )
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert field_error(response.text, "reason") == "The reason is required by this leave policy."
         assert value_of(response.text, "f-start_time") == "09:00"
 
@@ -455,7 +456,7 @@ class TestExpenses:
             "/expenses", data={"csrf_token": csrf, "expense_name": "Lunch", "date": "2026-02-02", "amount": "-3"}
         )
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert field_error(response.text, "amount") == "Input should be greater than 0."
         assert value_of(response.text, "f-expense_name") == "Lunch"
 
@@ -486,7 +487,7 @@ class TestMe:
             "/me/profile", data={"csrf_token": csrf, "firstname": "Ada", "lastname": "L", "timezone": "Mars/Base"}
         )
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert field_error(response.text, "timezone")
 
     async def test_password_change(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -567,7 +568,9 @@ class TestStatic:
         css = await browser.get("/static/app.css")
         js = await browser.get("/static/app.js")
         other = await browser.get("/static/..%2Fpages.py")
+        unlisted = await browser.get("/static/pages.py")
 
         assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
         assert js.status_code == 200 and "Worktally's own small script" in js.text
-        assert other.status_code == 404
+        assert_error_code(other, 404, "http_404")  # no route: the server's own 404
+        assert assert_page_error(unlisted, 404, "not_found") == "Not found"  # not a file of the list

@@ -4,6 +4,7 @@ import httpx
 from sqlalchemy import select
 
 from tests.auth.kit import csrf_of, expire_invitations, invite_member, sign_in
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 from worktally.db.models import Membership, User, WebhookEvent
 
@@ -28,7 +29,7 @@ class TestInvitationPage:
     async def test_an_unknown_token_is_a_404_page(self, browser: httpx.AsyncClient) -> None:
         response = await browser.get("/accept-invitation/not-a-token")
 
-        assert response.status_code == 404
+        assert_page_error(response, 404, "not_found")
         assert "Invitation not found" in response.text
         assert response.headers["content-type"].startswith("text/html")
 
@@ -39,7 +40,7 @@ class TestInvitationPage:
 
         response = await browser.get(f"/accept-invitation/{invited.token}")
 
-        assert response.status_code == 404
+        assert_page_error(response, 404, "not_found")
 
 
 class TestAcceptInvitation:
@@ -102,7 +103,7 @@ class TestAcceptInvitation:
 
         response = await browser.get(f"/accept-invitation/{invited.token}")
 
-        assert response.status_code == 404
+        assert_page_error(response, 404, "not_found")
 
     async def test_a_short_password_is_422_and_nothing_changes(
         self, tenants: Tenants, browser: httpx.AsyncClient
@@ -112,7 +113,7 @@ class TestAcceptInvitation:
 
         response = await _accept(browser, invited.token, password="short")
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert "at least 8 characters" in response.text
         assert (await browser.get(f"/accept-invitation/{invited.token}")).status_code == 200
 
@@ -122,7 +123,7 @@ class TestAcceptInvitation:
 
         response = await browser.post(f"/accept-invitation/{invited.token}", data={"password": "s3cret-pass"})
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert (await browser.get(f"/accept-invitation/{invited.token}")).status_code == 200
 
     async def test_control_characters_in_names_are_422(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -131,4 +132,4 @@ class TestAcceptInvitation:
 
         response = await _accept(browser, invited.token, password="s3cret-pass", firstname="Iv\x00y")
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.auth.kit import csrf_of, sign_in
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 from tests.factories.workspace import TEST_PASSWORD, unique_email
 from tests.member.helpers import events, membership
@@ -97,7 +98,7 @@ class TestTheLinkCannotSetThePassword:
         # The page has no form to take a CSRF token from; the sign-in page gives this browser one.
         response = await post_form(browser, "/sign-in", f"/accept-invitation/{token}", password=ATTACKER_PASSWORD)
 
-        assert response.status_code == 401
+        assert_page_error(response, 401, "unauthenticated")
         assert "Sign in to accept" in response.text
         assert await password_hash_of(tenants, victim_ws.owner.user_id) == before
         assert not await can_sign_in(app, victim_ws.owner.email, ATTACKER_PASSWORD)
@@ -134,9 +135,9 @@ class TestTheLinkCannotSetThePassword:
             f"/accept-invitation/{token}", data={"csrf_token": csrf_of(page.text), "password": ATTACKER_PASSWORD}
         )
 
-        assert page.status_code == 403
+        assert_page_error(page, 403, "forbidden")
         assert "This invitation is for another account" in page.text
-        assert response.status_code == 403
+        assert_page_error(response, 403, "forbidden")
         assert await password_hash_of(tenants, victim_ws.owner.user_id) == before
         row = await membership(attacker_ws, victim_ws.owner.user_id)
         assert row is not None and row.status == "inactive"
@@ -176,7 +177,7 @@ class TestTheInviteeJoinsBySigningIn:
         assert {w["id"] for w in listed.json()["data"]} >= {home.id, ws.id}
         [event] = await events(ws, "member.activated")
         assert event["data"]["id"] == home.owner.user_id
-        assert (await browser.get(f"/accept-invitation/{token}")).status_code == 404  # used up
+        assert_page_error(await browser.get(f"/accept-invitation/{token}"), 404, "not_found")  # used up
 
     async def test_an_account_invited_twice_sets_its_first_password_once(
         self, tenants: Tenants, app: Any, browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
@@ -197,7 +198,7 @@ class TestTheInviteeJoinsBySigningIn:
             replay = await post_form(other, "/sign-in", f"/accept-invitation/{first_token}", password=ATTACKER_PASSWORD)
 
         assert chosen.status_code == 200
-        assert replay.status_code == 401  # the first inviter's link now asks for a sign-in
+        assert_page_error(replay, 401, "unauthenticated")  # the first inviter's link now asks for a sign-in
         assert await can_sign_in(app, email, "my-own-password")
         assert not await can_sign_in(app, email, ATTACKER_PASSWORD)
         user_id = first_response.json()["data"]["user_id"]
@@ -219,7 +220,7 @@ class TestAnArchivedInvitationCannotBeJoined:
         page = await browser.get(f"/accept-invitation/{token}")
         joined = await browser.post(f"/accept-invitation/{token}", data={"csrf_token": csrf_of(page.text)})
 
-        assert joined.status_code == 404
+        assert_page_error(joined, 404, "not_found")
         assert "Invitation not found" in joined.text
         row = await membership(ws, home.owner.user_id)
         assert row is not None and row.status == "left"

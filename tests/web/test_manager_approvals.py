@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import httpx
 
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project, make_task
 from tests.web.app_kit import CSP, Tracked, forms_without_csrf, signed_in, unlabelled_fields
@@ -61,7 +62,7 @@ class TestInbox:
         )
         sheet = await ws.owner.api.get("/timesheets", params={"id": waiting.timesheet_id})
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert f'id="reason-{waiting.timesheet_id}-error"' in response.text
         assert sheet.json()["data"][0]["status"] == "submitted"
 
@@ -118,7 +119,7 @@ class TestInbox:
         response = await browser.post("/approvals/approve", data={"kind": "leave", "id": waiting.leave_id})
         leave = await ws.owner.api.get("/leaves", params={"id": waiting.leave_id})
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert leave.json()["data"][0]["status"] == "pending"
 
 
@@ -130,7 +131,7 @@ class TestRoles:
 
         response = await browser.get("/approvals")
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "role_forbidden")
         assert "Not allowed" in response.text and 'href="/approvals"' not in response.text
 
     async def test_managers_of_a_part_do_not_approve(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -140,4 +141,4 @@ class TestRoles:
 
         response = await browser.get("/approvals")
 
-        assert response.status_code == 403  # D6: approvals are Owner and Executive manager only
+        assert_page_error(response, 403, "role_forbidden")  # D6: approvals are Owner and Executive manager only

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import httpx
 
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
 from tests.factories.time import make_entry
@@ -122,7 +123,7 @@ class TestRoles:
 
         shown = {int(i) for i in re.findall(r'<tr data-project="(\d+)"', listed.text)}
         assert shown == {p["id"] for p in api} == {mine}
-        assert theirs.status_code == 404
+        assert_page_error(theirs, 404, "project_not_found")
         assert 'action="/projects"' not in listed.text  # no create form
 
     async def test_regular_user_gets_the_403_page(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tests.errors import assert_page_error
 from tests.factories import Tenants, WorkspaceFixture
 from tests.factories.structure import make_contract, make_project, make_team
 from tests.factories.time import make_entry
@@ -199,7 +200,7 @@ class TestRoles:
 
         for path in ("/reports/tracked-hours", "/reports/timeline", "/reports/tracked-hours.csv"):
             response = await browser.get(path)
-            assert response.status_code == 403, path
+            assert_page_error(response, 403, "role_forbidden")
             assert "Not allowed" in response.text
 
 

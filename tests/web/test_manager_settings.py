@@ -8,7 +8,7 @@ import re
 
 import httpx
 
-from tests.errors import assert_error_code
+from tests.errors import assert_error_code, assert_page_error
 from tests.factories import Tenants
 from tests.web.app_kit import CSP, forms_without_csrf, signed_in, tracked_member, unlabelled_fields
 from tests.web.manager_kit import last_monday
@@ -197,7 +197,7 @@ class TestSettingsPage:
         )
         read = await ws.owner.api.get("/workspaces/settings")
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert 'id="workday_start_time-error"' in response.text and 'value="9 am"' in response.text
         assert read.json()["data"]["workday_start_time"] == "09:00"
 
@@ -208,7 +208,7 @@ class TestSettingsPage:
         response = await browser.post("/settings/workspace", data={"timezone": "Asia/Tokyo"})
         read = await ws.owner.api.get("/workspaces/settings")
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert read.json()["data"]["timezone"] == "UTC"
 
     async def test_other_roles_get_the_403_page(self, tenants: Tenants, app: object) -> None:
@@ -221,8 +221,8 @@ class TestSettingsPage:
                 pages.append((await client.get("/settings/workspace"), await client.get("/settings/webhooks")))
 
         for settings_page, webhooks_page in pages:
-            assert settings_page.status_code == 403 and "Not allowed" in settings_page.text
-            assert webhooks_page.status_code == 403
+            assert "Not allowed" in assert_page_error(settings_page, 403, "role_forbidden")
+            assert_page_error(webhooks_page, 403, "role_forbidden")
             assert 'href="/settings/workspace"' not in settings_page.text
 
 

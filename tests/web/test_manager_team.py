@@ -7,6 +7,7 @@ import re
 
 import httpx
 
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 from tests.factories.structure import make_project, make_team
 from tests.web.app_kit import CSP, forms_without_csrf, signed_in, unlabelled_fields
@@ -65,7 +66,7 @@ class TestTeamPage:
             data={"csrf_token": csrf, "email": ann.email, "firstname": "A", "lastname": "B", "role": "Regular User"},
         )
 
-        assert response.status_code == 409
+        assert_page_error(response, 409, "member_exists")
         assert 'id="email-error"' in response.text and f'value="{ann.email}"' in response.text
 
     async def test_change_role_archive_restore(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -162,7 +163,7 @@ class TestRoles:
             },
         )
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "role_forbidden")
 
     async def test_regular_user_gets_the_403_page(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()

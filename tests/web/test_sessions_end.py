@@ -12,6 +12,7 @@ import httpx
 from itsdangerous import TimestampSigner
 
 from tests.auth.kit import csrf_of, sign_in
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 from tests.factories.workspace import TEST_PASSWORD
 from tests.web.browsers import SIGNED_OUT, can_sign_in, new_browser, post_form, signed_in
@@ -123,7 +124,7 @@ class TestPasswordChangeOnTheSettingsPage:
                 new_password_confirm=NEW_PASSWORD,
             )
 
-            assert response.status_code == 422
+            assert_page_error(response, 422, "validation_failed")
             assert "The current password is incorrect." in response.text
             assert await signed_in(second)
             assert await can_sign_in(app, member.email, TEST_PASSWORD)
@@ -168,7 +169,7 @@ class TestPasswordChangeOnTheSettingsPage:
             },
         )
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert await can_sign_in(app, ws.owner.email, TEST_PASSWORD)
 
     async def test_guessing_the_current_password_is_rate_limited(
@@ -179,13 +180,12 @@ class TestPasswordChangeOnTheSettingsPage:
         page = await limited.get("/settings/tokens")
         guess = {"csrf_token": csrf_of(page.text), "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
         for attempt in ("guess-one", "guess-two"):
-            assert (
-                await limited.post("/settings/password", data={**guess, "current_password": attempt})
-            ).status_code == 422
+            wrong = await limited.post("/settings/password", data={**guess, "current_password": attempt})
+            assert_page_error(wrong, 422, "validation_failed")
 
         response = await limited.post("/settings/password", data={**guess, "current_password": TEST_PASSWORD})
 
-        assert response.status_code == 429
+        assert_page_error(response, 429, "rate_limited")
         assert "Too many" in response.text
 
     async def test_signed_out_it_goes_to_sign_in(self, browser: httpx.AsyncClient) -> None:
@@ -256,7 +256,7 @@ class TestTheCheckIsOnEveryPage:
         # The old session's CSRF token no longer counts either: the session is gone.
         response = await browser.post("/settings/tokens", data={"csrf_token": csrf_of(page.text), "name": "x"})
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
 
 
 class TestWhenTheCheckCannotBeMade:

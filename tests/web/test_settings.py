@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy import select
 
 from tests.auth.kit import csrf_of, sign_in
-from tests.errors import assert_error_code
+from tests.errors import assert_error_code, assert_page_error
 from tests.factories import Tenants
 from worktally.db.models import PersonalAccessToken
 
@@ -65,7 +65,7 @@ class TestCreateToken:
 
         response = await browser.post("/settings/tokens", data={"csrf_token": csrf, "name": " ", "scopes": "read"})
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert "The name is required." in response.text
 
     async def test_an_unknown_scope_is_422(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -73,14 +73,14 @@ class TestCreateToken:
 
         response = await browser.post("/settings/tokens", data={"csrf_token": csrf, "name": "x", "scopes": "admin"})
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
 
     async def test_without_the_csrf_token_is_403(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         await _signed_in(tenants, browser)
 
         response = await browser.post("/settings/tokens", data={"name": "x", "scopes": "read"})
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
 
 
 class TestRevokeToken:
@@ -110,7 +110,7 @@ class TestRevokeToken:
 
         response = await browser.post(f"/settings/tokens/{other_token_id}/revoke", data={"csrf_token": csrf})
 
-        assert response.status_code == 404
+        assert_page_error(response, 404, "not_found")
         assert (await other.owner.api.get("/workspaces", with_workspace=False)).status_code == 200
 
     async def test_a_huge_id_is_404_not_500(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -118,7 +118,7 @@ class TestRevokeToken:
 
         response = await browser.post(f"/settings/tokens/{2**63}/revoke", data={"csrf_token": csrf})
 
-        assert response.status_code == 404
+        assert_page_error(response, 404, "not_found")
 
 
 class TestRegisterApp:
@@ -170,5 +170,5 @@ class TestRegisterApp:
             "/settings/apps", data={"csrf_token": csrf, "name": "Bad", "redirect_uri": "/cb#frag"}
         )
 
-        assert response.status_code == 422
+        assert_page_error(response, 422, "validation_failed")
         assert "redirect URI" in response.text

@@ -3,6 +3,7 @@ from __future__ import annotations
 import httpx
 
 from tests.auth.kit import csrf_of, invite_member, sign_in
+from tests.errors import assert_page_error
 from tests.factories import Tenants
 
 
@@ -40,14 +41,14 @@ class TestSignIn:
 
         response = await sign_in(browser, ws.owner.email, password="wrong")
 
-        assert response.status_code == 401
+        assert_page_error(response, 401, "invalid_credentials")
         assert "The e-mail or password is incorrect." in response.text
         assert (await browser.get("/settings/tokens")).status_code == 303
 
     async def test_unknown_email_gets_the_same_answer(self, browser: httpx.AsyncClient) -> None:
         response = await sign_in(browser, "nobody@example.test")
 
-        assert response.status_code == 401
+        assert_page_error(response, 401, "invalid_credentials")
         assert "The e-mail or password is incorrect." in response.text
 
     async def test_a_member_without_a_password_cannot_sign_in(
@@ -58,14 +59,14 @@ class TestSignIn:
 
         response = await sign_in(browser, invited.email, password="")
 
-        assert response.status_code == 401
+        assert_page_error(response, 401, "invalid_credentials")
 
     async def test_without_the_csrf_token_is_403(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()
 
         response = await browser.post("/sign-in", data={"email": ws.owner.email, "password": "pw"})
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert (await browser.get("/settings/tokens")).status_code == 303
 
     async def test_with_a_forged_csrf_token_is_403(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
@@ -76,7 +77,7 @@ class TestSignIn:
             "/sign-in", data={"email": ws.owner.email, "password": "pw", "csrf_token": "forged"}
         )
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
 
     async def test_next_pointing_elsewhere_is_ignored(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()
@@ -91,7 +92,7 @@ class TestSignIn:
             "/sign-in", content=b"--x\r\nbroken", headers={"content-type": "multipart/form-data; boundary=x"}
         )
 
-        assert response.status_code == 403  # the CSRF check refuses it first: an HTML page, no error code
+        assert_page_error(response, 403, "csrf_failed")  # the CSRF check refuses it first
 
     async def test_is_rate_limited_per_address(self, tenants: Tenants, limited: httpx.AsyncClient) -> None:
         ws = await tenants.workspace()
@@ -100,7 +101,7 @@ class TestSignIn:
 
         response = await sign_in(limited, ws.owner.email)
 
-        assert response.status_code == 429
+        assert_page_error(response, 429, "rate_limited")
         assert "Too many" in response.text
         assert int(response.headers["retry-after"]) >= 1
 
@@ -122,5 +123,5 @@ class TestSignOut:
 
         response = await browser.post("/sign-out")
 
-        assert response.status_code == 403
+        assert_page_error(response, 403, "csrf_failed")
         assert (await browser.get("/settings/tokens")).status_code == 200

@@ -18,6 +18,8 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from worktally.core.errors import ERROR_CODE_HEADER, NotFoundError
+
 DOCS_PATH = "/api/v2/docs"
 OAUTH2_REDIRECT_PATH = f"{DOCS_PATH}/oauth2-redirect.html"
 # Outside /api/v2: static files are not API requests, so they do not use up a client's rate limit (D8).
@@ -108,7 +110,12 @@ def install_docs(app: FastAPI) -> None:
         name = request.path_params["name"]
         media_type = ASSETS.get(name)
         if media_type is None:
-            return Response("Not found\n", status_code=404, media_type="text/plain; charset=utf-8")
+            return Response(
+                "Not found\n",
+                status_code=404,
+                media_type="text/plain; charset=utf-8",
+                headers={ERROR_CODE_HEADER: NotFoundError.code},
+            )
         return Response(_asset(name), media_type=media_type, headers={**headers, "Cache-Control": CACHE})
 
     async def oauth2_redirect(request: Request) -> Response:

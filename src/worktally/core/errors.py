@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+# What answers outside the API's envelope (a browser page, a static file) names its error in this header:
+# the same stable code the API would put in ``error`` (issue #13).
+ERROR_CODE_HEADER = "X-Error-Code"
+
 
 class AppError(Exception):
     status_code = 500

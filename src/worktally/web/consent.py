@@ -57,6 +57,7 @@ def _refused_page(request: Request, refused: AuthorizationRefused) -> Response:
         "This authorization request is not valid",
         f"{refused.description} ({refused.error})",
         status_code=400,
+        error_code=refused.error,
     )
 
 

@@ -31,7 +31,7 @@ from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Identity, Principal
 from worktally.auth.tokens import Caller
 from worktally.core.clock import utc_now
-from worktally.core.errors import AppError, ForbiddenError
+from worktally.core.errors import AppError, ForbiddenError, ValidationError
 from worktally.core.timezones import zone
 from worktally.time_entry.rules import format_minutes
 from worktally.tracking import service as tracking
@@ -162,6 +162,7 @@ async def member_frame(request: Request, session: AsyncSession) -> Frame:
                 request,
                 "message.html",
                 status_code=403,
+                error_code="no_workspace",
                 heading="No workspace yet",
                 text="You are not an active member of any workspace. Ask a workspace owner for an invitation.",
                 is_error=True,
@@ -243,8 +244,14 @@ def form_errors(exc: Exception, aliases: dict[str, str] | None = None) -> dict[s
     return errors
 
 
-def error_status(exc: Exception) -> int:
-    return exc.status_code if isinstance(exc, AppError) else 422
+def error_status(request: Request, exc: Exception) -> int:
+    """The status of a form page shown again with ``exc``'s errors; the page names ``exc``'s code
+    (``validation_failed`` for a form the schema refused) in ``X-Error-Code``."""
+    if isinstance(exc, AppError):
+        request.state.page_error_code = exc.code
+        return exc.status_code
+    request.state.page_error_code = ValidationError.code
+    return ValidationError.status_code
 
 
 # --- templates' helpers: every time shown in the member's timezone (D9) -------------------------------
@@ -313,7 +320,14 @@ def error_page(request: Request, exc: AppError) -> Response:
     text = exc.message if status < 500 else "Something went wrong on our side."
     if status == 404:
         text = "There is no such page, or it is not yours to see."
-    context = {"heading": heading, "text": text, "is_error": True, "link_href": "/", "link_text": "Back to today"}
+    context: dict[str, Any] = {
+        "heading": heading,
+        "text": text,
+        "is_error": True,
+        "link_href": "/",
+        "link_text": "Back to today",
+        "error_code": exc.code if status < 500 else AppError.code,
+    }
     if frame is None:
         return render(request, "message.html", status_code=status, **context)
     home = frame.nav[0]  # the first page this role may use (Me for a project viewer)

@@ -21,7 +21,17 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from worktally.api.deps import client_address
-from worktally.core.errors import RateLimitedError
+from worktally.core.errors import (
+    ERROR_CODE_HEADER,
+    AppError,
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    UnauthenticatedError,
+    ValidationError,
+)
 from worktally.core.secrets import constant_time_equals
 from worktally.web.session import USER_KEY, VERSION_KEY
 
@@ -84,10 +94,39 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return value
 
 
-def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+# A page that refuses names its error as the API would (the AppError's stable code) in ERROR_CODE_HEADER:
+# the page's words are for people, the code for tests and scripts. Without a more precise code, the status's.
+_STATUS_ERRORS: dict[int, type[AppError]] = {
+    error.status_code: error
+    for error in (
+        BadRequestError,
+        UnauthenticatedError,
+        ForbiddenError,
+        NotFoundError,
+        ConflictError,
+        ValidationError,
+        RateLimitedError,
+    )
+}
+
+
+def page_error_code(status_code: int) -> str:
+    """The code a page answering ``status_code`` names when nothing more precise is known."""
+    return _STATUS_ERRORS.get(status_code, AppError).code
+
+
+def render(
+    request: Request, template: str, *, status_code: int = 200, error_code: str | None = None, **context: Any
+) -> HTMLResponse:
+    """``template`` as a page; a 4xx or 5xx page names ``error_code`` (by default its status's) in
+    ``X-Error-Code``."""
     values = {"csrf_token": csrf_token(request), "signed_in": signed_in_user_id(request) is not None, **context}
+    headers = dict(_PAGE_HEADERS)
+    if status_code >= 400:
+        shown = error_code or getattr(request.state, "page_error_code", None)  # set by layout.error_status
+        headers[ERROR_CODE_HEADER] = shown or page_error_code(status_code)
     response: HTMLResponse = TEMPLATES.TemplateResponse(
-        request, template, values, status_code=status_code, headers=_PAGE_HEADERS
+        request, template, values, status_code=status_code, headers=headers
     )
     return response
 
@@ -98,6 +137,7 @@ def message_page(
     text: str,
     *,
     status_code: int = 200,
+    error_code: str | None = None,
     link_href: str | None = None,
     link_text: str | None = None,
     headers: dict[str, str] | None = None,
@@ -106,6 +146,7 @@ def message_page(
         request,
         "message.html",
         status_code=status_code,
+        error_code=error_code,
         heading=heading,
         text=text,
         is_error=status_code >= 400,
@@ -133,6 +174,7 @@ def csrf_failed(request: Request) -> HTMLResponse:
         "Please try again",
         "This form has expired or did not come from this site. Reload the page and submit it again.",
         status_code=403,
+        error_code="csrf_failed",
     )
 
 
@@ -142,6 +184,7 @@ def throttled_page(request: Request, exc: RateLimitedError) -> HTMLResponse:
         "Too many attempts",
         "Too many requests from your address. Wait a minute and try again.",
         status_code=429,
+        error_code=exc.code,
         headers=exc.headers,
     )
 

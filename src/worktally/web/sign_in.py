@@ -59,7 +59,13 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     valid = await run_in_threadpool(verify_password, password_hash, form.get("password"))
     if user is None or not user.password_hash or not valid:
         return render(
-            request, "sign_in.html", status_code=401, next_url=target, email=email[:254], error=_WRONG_CREDENTIALS
+            request,
+            "sign_in.html",
+            status_code=401,
+            error_code="invalid_credentials",
+            next_url=target,
+            email=email[:254],
+            error=_WRONG_CREDENTIALS,
         )
     sign_in_session(request, user.id, session_version=user.session_version)
     return redirect(target)

@@ -147,7 +147,14 @@ async def _failed(
             day = date.fromisoformat(form.get("date"))
     values = {key: value for key, value in form.items if key != "csrf_token"}
     return await _render(
-        request, session, frame, day, status_code=error_status(exc), errors=errors, values=values, failed=failed
+        request,
+        session,
+        frame,
+        day,
+        status_code=error_status(request, exc),
+        errors=errors,
+        values=values,
+        failed=failed,
     )
 
 
@@ -328,7 +335,7 @@ async def update_entry(request: Request, session: SessionDep, entry_id: str) -> 
         await session.rollback()
         values = {key: value for key, value in form.items if key != "csrf_token"}
         return await _edit_page(
-            request, session, frame, entry, status_code=error_status(exc), errors=errors, values=values
+            request, session, frame, entry, status_code=error_status(request, exc), errors=errors, values=values
         )
     if saved.is_partial:
         flash(

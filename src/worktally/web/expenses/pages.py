@@ -103,7 +103,9 @@ async def add_expense(request: Request, session: SessionDep) -> Response:
     except (AppError, PydanticValidationError) as exc:
         errors = form_errors(exc)
         await session.rollback()
-        return await _render(request, session, frame, status_code=error_status(exc), errors=errors, values=_typed(form))
+        return await _render(
+            request, session, frame, status_code=error_status(request, exc), errors=errors, values=_typed(form)
+        )
     flash(request, f"Expense added: {created.expense_name}, {created.amount} {created.currency}.")
     return redirect("/expenses")
 
@@ -178,7 +180,7 @@ async def update_expense(request: Request, session: SessionDep, expense_id: str)
         errors = form_errors(exc)
         await session.rollback()
         return await _edit(
-            request, session, frame, expense, status_code=error_status(exc), errors=errors, values=_typed(form)
+            request, session, frame, expense, status_code=error_status(request, exc), errors=errors, values=_typed(form)
         )
     flash(request, f"Expense saved: {updated.expense_name}.")
     return redirect("/expenses")

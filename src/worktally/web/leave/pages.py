@@ -131,6 +131,8 @@ async def request_leave(request: Request, session: SessionDep) -> Response:
         errors = form_errors(exc)
         await session.rollback()
         values = {k: v for k, v in form.items if k != "csrf_token"}
-        return await _render(request, session, frame, status_code=error_status(exc), errors=errors, values=values)
+        return await _render(
+            request, session, frame, status_code=error_status(request, exc), errors=errors, values=values
+        )
     flash(request, "Leave request created successfully")
     return redirect("/leave")

@@ -95,7 +95,13 @@ async def update_profile(request: Request, session: SessionDep) -> Response:
         await session.rollback()
         values = {k: v for k, v in form.items if k != "csrf_token"}
         return await _render(
-            request, session, frame, status_code=error_status(exc), errors=errors, values=values, failed="profile"
+            request,
+            session,
+            frame,
+            status_code=error_status(request, exc),
+            errors=errors,
+            values=values,
+            failed="profile",
         )
     flash(request, "Your profile was saved.")
     return redirect("/me")
@@ -116,7 +122,9 @@ async def change_password(request: Request, session: SessionDep) -> Response:
     except AppError as exc:
         errors = form_errors(exc)
         await session.rollback()
-        return await _render(request, session, frame, status_code=error_status(exc), errors=errors, failed="password")
+        return await _render(
+            request, session, frame, status_code=error_status(request, exc), errors=errors, failed="password"
+        )
     sign_in_session(request, frame.principal.user_id, session_version=version)  # this browser goes on; others end
     flash(request, "Your password was changed.")
     return redirect("/me")

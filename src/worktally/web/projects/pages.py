@@ -137,7 +137,7 @@ async def create_project(request: Request, session: SessionDep) -> Response:
     except (AppError, PydanticValidationError) as exc:
         await session.rollback()
         return await _render_list(
-            request, session, frame, status_code=error_status(exc), errors=form_errors(exc), values=values
+            request, session, frame, status_code=error_status(request, exc), errors=form_errors(exc), values=values
         )
     flash(request, "Project created successfully")
     return redirect(f"/projects/{created.id}")
@@ -204,7 +204,7 @@ async def _retry(
     errors = {f"{prefix}{k}": v for k, v in form_errors(exc).items()}
     values = {f"{prefix}{k}": v for k, v in form.items if k != "csrf_token"}
     return await _render_project(
-        request, session, frame, project_id, status_code=error_status(exc), errors=errors, values=values
+        request, session, frame, project_id, status_code=error_status(request, exc), errors=errors, values=values
     )
 
 

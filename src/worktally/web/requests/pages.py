@@ -94,7 +94,7 @@ async def create_time_request(request: Request, session: SessionDep) -> Response
         await session.rollback()
         values = {k: v for k, v in form.items if k != "csrf_token"}
         return await _render(
-            request, session, frame, status=None, status_code=error_status(exc), errors=errors, values=values
+            request, session, frame, status=None, status_code=error_status(request, exc), errors=errors, values=values
         )
     flash(request, "Time request approved: the time was added." if created.status == "approved" else message)
     return redirect("/time-requests")

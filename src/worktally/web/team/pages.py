@@ -121,7 +121,9 @@ async def invite_member(request: Request, session: SessionDep) -> Response:
         if isinstance(exc, AppError) and exc.status_code == 409:
             errors = {"email": [exc.message]}
         await session.rollback()
-        return await _render(request, session, frame, status_code=error_status(exc), errors=errors, values=values)
+        return await _render(
+            request, session, frame, status_code=error_status(request, exc), errors=errors, values=values
+        )
     if settings.smtp_url:
         flash(request, f"Invitation sent to {invited.member.email}.")
     else:
@@ -206,7 +208,7 @@ async def create_team(request: Request, session: SessionDep) -> Response:
             request,
             session,
             frame,
-            status_code=error_status(exc),
+            status_code=error_status(request, exc),
             errors=errors,
             values={"team-name": form.get("name")},
         )

@@ -102,7 +102,7 @@ async def save_settings(request: Request, session: SessionDep) -> Response:
         errors = form_errors(exc)
         await session.rollback()
         return await _render_settings(
-            request, session, frame, status_code=error_status(exc), errors=errors, values=values
+            request, session, frame, status_code=error_status(request, exc), errors=errors, values=values
         )
     flash(request, "Workspace settings saved.")
     return redirect("/settings/workspace")
@@ -188,7 +188,7 @@ async def create_webhook(request: Request, session: SessionDep) -> Response:
         errors = form_errors(exc)
         await session.rollback()
         return await _render_webhooks(
-            request, session, frame, status_code=error_status(exc), errors=errors, values=values
+            request, session, frame, status_code=error_status(request, exc), errors=errors, values=values
         )
     flash(request, "Webhook created.")
     return redirect(f"/settings/webhooks/{created.id}")
@@ -219,7 +219,7 @@ async def update_webhook(request: Request, session: SessionDep, webhook_id: str)
         errors = form_errors(exc)
         await session.rollback()
         return await _render_webhook(
-            request, session, frame, webhook_id, status_code=error_status(exc), errors=errors, values=values
+            request, session, frame, webhook_id, status_code=error_status(request, exc), errors=errors, values=values
         )
     flash(request, "Webhook saved.")
     return redirect(f"/settings/webhooks/{webhook_id}")
