@@ -9,6 +9,7 @@ intersected with the token's scopes (GET needs ``read``, writes need ``write``; 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 
 class Role(StrEnum):
@@ -26,8 +27,9 @@ def is_staff_role(role: str | None) -> bool:
     return role is not None and role != Role.PROJECT_VIEWER
 
 
-# Roles that PUT /members may assign (never Owner).
-ASSIGNABLE_ROLES = tuple(r for r in Role if r is not Role.OWNER)
+# Catalogue §1.7: the roles POST/PUT /members may give, every one but Owner (a Literal, so that the
+# schema's enum lists exactly these; tests/auth/test_roles.py holds it to ``Role``).
+AssignableRole = Literal["Executive manager", "Project manager", "Team manager", "Regular User", "Project viewer"]
 
 
 class Permission(StrEnum):

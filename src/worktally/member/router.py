@@ -8,7 +8,7 @@ from worktally.api.deps import SessionDep, SettingsDep, require
 from worktally.api.envelope import Envelope, ok, paginated
 from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
-from worktally.auth.permissions import MEMBERS_READ, Permission
+from worktally.auth.permissions import MEMBERS_READ, Permission, Role
 from worktally.auth.principal import Principal
 from worktally.member import service
 from worktally.member.mail import InvitationMail, deliver_invitation
@@ -19,7 +19,6 @@ from worktally.member.schemas import (
     MemberRead,
     MemberStatus,
     MemberUpdate,
-    RoleName,
 )
 
 router = api_router("/members", tags=["Members"])
@@ -37,9 +36,7 @@ async def list_members(
     page: Annotated[PageParams, Depends(page_params())],
     email: Annotated[EmailFilter | None, Query(description="Exact e-mail, case-insensitive.")] = None,
     status: Annotated[MemberStatus | None, Query()] = None,
-    role: Annotated[
-        RoleName | None, Query(description="Project viewers are listed only when this asks for them.")
-    ] = None,
+    role: Annotated[Role | None, Query(description="Project viewers are listed only when this asks for them.")] = None,
 ) -> Envelope[list[MemberRead]]:
     """List the members the caller may see."""
     items, meta = await service.list_members(session, principal, page=page, email=email, status=status, role=role)

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from worktally.api.envelope import MoneyNumber, UTCDatetime
 from worktally.api.fields import Id, NoNul, Timezone
+from worktally.auth.permissions import AssignableRole, Role
 
 
 def _email(value: str) -> str:
@@ -32,9 +33,6 @@ Rate = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=
 # Money goes out as a JSON number (catalogue: `rate` num); it is stored exactly (D14).
 
 MemberStatus = Literal["active", "inactive", "left", "unknown"]
-RoleName = Literal["Owner", "Executive manager", "Project manager", "Team manager", "Regular User", "Project viewer"]
-# Catalogue §1.7: every role but Owner may be given through the API.
-AssignableRole = Literal["Executive manager", "Project manager", "Team manager", "Regular User", "Project viewer"]
 
 WorkspaceIdField = Annotated[
     int | None, Field(description="The workspace; may be given here or in the query string (D3).")
@@ -47,7 +45,7 @@ class MemberRead(BaseModel):
     firstname: str
     lastname: str
     avatar: str | None
-    current_role: RoleName
+    current_role: Role
     timezone: str | None = Field(description="The member's IANA time zone, or the workspace's when unset (D9).")
     status: MemberStatus
     team_id: int | None = Field(description="Extension: the id of the member's team (D17).")

@@ -605,56 +605,11 @@ class MemberInvited(BaseModel):
     )
 
 
-class CurrentRole(StrEnum):
-    Owner = "Owner"
-    Executive_manager = "Executive manager"
-    Project_manager = "Project manager"
-    Team_manager = "Team manager"
-    Regular_User = "Regular User"
-    Project_viewer = "Project viewer"
-
-
 class Status3(StrEnum):
     active = "active"
     inactive = "inactive"
     left = "left"
     unknown = "unknown"
-
-
-class MemberRead(BaseModel):
-    avatar: str | None = Field(..., title="Avatar")
-    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
-    currency: str = Field(..., title="Currency")
-    current_role: CurrentRole = Field(..., title="Current Role")
-    deleted_at: AwareDatetime | None = Field(..., title="Deleted At")
-    email: str = Field(..., title="Email")
-    firstname: str = Field(..., title="Firstname")
-    id: int = Field(..., description="The member's user id.", title="Id")
-    is_blocked: bool = Field(..., title="Is Blocked")
-    lastname: str = Field(..., title="Lastname")
-    rate: float | None = Field(
-        ...,
-        description="Null unless the caller may see this member's rates (D6).",
-        title="Rate",
-    )
-    rate_status: int = Field(..., title="Rate Status")
-    rate_type: str = Field(..., title="Rate Type")
-    screenshots: str = Field(..., title="Screenshots")
-    status: Status3 = Field(..., title="Status")
-    team_id: int | None = Field(
-        ...,
-        description="Extension: the id of the member's team (D17).",
-        title="Team Id",
-    )
-    team_name: str | None = Field(..., title="Team Name")
-    timezone: str | None = Field(
-        ...,
-        description="The member's IANA time zone, or the workspace's when unset (D9).",
-        title="Timezone",
-    )
-    title: str | None = Field(..., title="Title")
-    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
-    weekly_hours_limit: int = Field(..., title="Weekly Hours Limit")
 
 
 class RateStatus(IntEnum):
@@ -736,6 +691,15 @@ class Status4(StrEnum):
 class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
+
+
+class RoleModel(StrEnum):
+    Owner = "Owner"
+    Executive_manager = "Executive manager"
+    Project_manager = "Project manager"
+    Team_manager = "Team manager"
+    Regular_User = "Regular User"
+    Project_viewer = "Project viewer"
 
 
 class TagInput(BaseModel):
@@ -1526,6 +1490,42 @@ class LeaveRead(BaseModel):
     unit: Unit = Field(..., title="Unit")
     user_id: int = Field(..., title="User Id")
     user_name: str = Field(..., title="User Name")
+
+
+class MemberRead(BaseModel):
+    avatar: str | None = Field(..., title="Avatar")
+    created_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Created At")
+    currency: str = Field(..., title="Currency")
+    current_role: RoleModel
+    deleted_at: AwareDatetime | None = Field(..., title="Deleted At")
+    email: str = Field(..., title="Email")
+    firstname: str = Field(..., title="Firstname")
+    id: int = Field(..., description="The member's user id.", title="Id")
+    is_blocked: bool = Field(..., title="Is Blocked")
+    lastname: str = Field(..., title="Lastname")
+    rate: float | None = Field(
+        ...,
+        description="Null unless the caller may see this member's rates (D6).",
+        title="Rate",
+    )
+    rate_status: int = Field(..., title="Rate Status")
+    rate_type: str = Field(..., title="Rate Type")
+    screenshots: str = Field(..., title="Screenshots")
+    status: Status3 = Field(..., title="Status")
+    team_id: int | None = Field(
+        ...,
+        description="Extension: the id of the member's team (D17).",
+        title="Team Id",
+    )
+    team_name: str | None = Field(..., title="Team Name")
+    timezone: str | None = Field(
+        ...,
+        description="The member's IANA time zone, or the workspace's when unset (D9).",
+        title="Timezone",
+    )
+    title: str | None = Field(..., title="Title")
+    updated_at: AwareDatetime = Field(..., examples=["2026-01-29T12:00:00.000000Z"], title="Updated At")
+    weekly_hours_limit: int = Field(..., title="Weekly Hours Limit")
 
 
 class Meta(BaseModel):

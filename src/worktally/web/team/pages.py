@@ -5,7 +5,7 @@ is the API's service call with the API's schema, so its rules and messages are t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -15,11 +15,12 @@ from starlette.background import BackgroundTask
 
 from worktally.api.deps import SessionDep
 from worktally.api.fields import valid_id
+from worktally.auth.permissions import AssignableRole
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError, ForbiddenError, NotFoundError
 from worktally.member import service as members
 from worktally.member.mail import InvitationMail, deliver_invitation
-from worktally.member.schemas import AssignableRole, MemberInvite, MemberUpdate
+from worktally.member.schemas import MemberInvite, MemberUpdate
 from worktally.project import service as projects
 from worktally.project_viewer import service as viewers
 from worktally.team import service as teams
@@ -30,7 +31,7 @@ from worktally.web.pages import Form, redirect
 
 router = APIRouter(route_class=WebRoute)
 
-ROLES: tuple[str, ...] = AssignableRole.__args__  # type: ignore[attr-defined]
+ROLES: tuple[str, ...] = get_args(AssignableRole)
 
 
 def _may(frame: Frame, permission: P) -> None:
