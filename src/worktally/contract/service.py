@@ -17,6 +17,7 @@ from worktally.contract.schemas import ContractCreate, ContractFilters, Contract
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
 from worktally.core.money import to_money
+from worktally.core.updates import given_fields
 from worktally.db.models import Contract
 from worktally.project import repository as project_repository
 from worktally.project.service import ProjectNotFoundError
@@ -134,15 +135,7 @@ async def update_contract(
 ) -> ContractRead:
     row = await _find_visible(session, principal, contract_id)
     contract: Contract = row.Contract
-    given = body.model_fields_set
-    required = {"weekly_hours_limit", "screenshots", "rate_type", "status"}
-    nulls = {
-        field: [f"The {field} field cannot be null."]
-        for field in sorted(required & given)
-        if getattr(body, field) is None
-    }
-    if nulls:
-        raise ValidationError(nulls)
+    given = given_fields(body, "weekly_hours_limit", "screenshots", "rate_type", "status")
     if body.weekly_hours_limit is not None:
         contract.weekly_hours_limit = body.weekly_hours_limit
     if body.screenshots is not None:

@@ -20,6 +20,7 @@ from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from worktally.core.timezones import zone
+from worktally.core.updates import given_fields
 from worktally.db.models import Expense, ExpenseCategory
 from worktally.expense import repository
 from worktally.expense.schemas import (
@@ -153,10 +154,7 @@ async def update_expense(
     session: AsyncSession, principal: Principal, expense_id: str, body: ExpenseUpdate
 ) -> ExpenseRead:
     expense = await _writable(session, principal, expense_id)
-    given = body.model_fields_set
-    nulls = [f for f in ("expense_name", "date", "amount", "is_billable") if f in given and getattr(body, f) is None]
-    if nulls:
-        raise ValidationError({field: [f"The {field} may not be null."] for field in nulls})
+    given = given_fields(body, "expense_name", "date", "amount", "is_billable")
     await _check_references(
         session,
         principal,

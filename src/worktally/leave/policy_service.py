@@ -17,6 +17,7 @@ from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import NotFoundError, ValidationError
+from worktally.core.updates import given_fields
 from worktally.db.models import LeavePolicy
 from worktally.leave import repository, rules
 from worktally.leave.schemas import (
@@ -100,13 +101,10 @@ async def update_policy(
     session: AsyncSession, principal: Principal, policy_id: int, body: LeavePolicyUpdate
 ) -> LeavePolicyRead:
     policy = await _policy_or_404(session, principal, policy_id)
-    given = body.model_fields_set
     if body.unit is not None and body.unit != policy.unit:
         raise ValidationError({"unit": ["The unit cannot be changed once the policy is created."]})
     not_null = ("name", "hours_per_day", "is_paid", "allowance", "allow_negative_balance", "reason_required")
-    nulls = [field for field in not_null if field in given and getattr(body, field) is None]
-    if nulls:
-        raise ValidationError({field: [f"The {field} may not be null."] for field in nulls})
+    given = given_fields(body, *not_null)
     for field in not_null:
         if field in given:
             setattr(policy, field, getattr(body, field))

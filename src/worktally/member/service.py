@@ -17,6 +17,7 @@ from worktally.auth.sessions import end_sessions
 from worktally.auth.tokens import revoke_all_for_user
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
+from worktally.core.updates import given_fields
 from worktally.db.models import Membership, User
 from worktally.member import invitations, repository
 from worktally.member.errors import (
@@ -197,7 +198,9 @@ async def _changeable(
 
 
 async def update_member(session: AsyncSession, principal: Principal, member_id: int, body: MemberUpdate) -> MemberRead:
-    given = body.model_fields_set
+    given = given_fields(
+        body, "email", "firstname", "lastname", "role", "rate_status", "weekly_hours_limit", "remove_avatar"
+    )
     membership = await _changeable(session, principal, member_id, allow_self=body.role is None)
     user = await repository.get_user(session, membership.user_id)
 

@@ -14,6 +14,7 @@ from worktally.change import reach
 from worktally.core.clock import utc_now
 from worktally.core.errors import ConflictError, NotFoundError, ValidationError
 from worktally.core.money import to_money
+from worktally.core.updates import given_fields
 from worktally.db.models import Project, Tag
 from worktally.db.prepared import RequestDb
 from worktally.project import repository
@@ -134,20 +135,11 @@ async def _resolve_tags(session: AsyncSession, workspace_id: int, inputs: list[T
 
 
 def _apply(project: Project, body: ProjectCreate | ProjectUpdate) -> None:
-    given = body.model_fields_set
-    errors: dict[str, list[str]] = {}
-    if "name" in given:
-        if body.name is None:
-            errors["name"] = ["The name field is required."]
-        else:
-            project.name = body.name
-    if "is_billable" in given:
-        if body.is_billable is None:
-            errors["is_billable"] = ["The is_billable field must be true or false."]
-        else:
-            project.is_billable = body.is_billable
-    if errors:
-        raise ValidationError(errors)
+    given = given_fields(body, "name", "is_billable")
+    if body.name is not None:
+        project.name = body.name
+    if body.is_billable is not None:
+        project.is_billable = body.is_billable
     if "start_date" in given:
         project.start_date = body.start_date
     if "deadline" in given:

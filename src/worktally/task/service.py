@@ -11,6 +11,7 @@ from worktally.auth import visibility
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
+from worktally.core.updates import given_fields
 from worktally.db.models import Task, TaskAssignee
 from worktally.project import repository as project_repository
 from worktally.project.service import ProjectNotFoundError
@@ -176,14 +177,7 @@ async def create_task(session: AsyncSession, principal: Principal, body: TaskCre
 
 async def update_task(session: AsyncSession, principal: Principal, task_id: int, body: TaskUpdate) -> TaskRead:
     task = await _find_managed(session, principal, task_id, body.project_id)
-    given = body.model_fields_set
-    nulls: dict[str, list[str]] = {
-        field: [f"The {field} field cannot be null."]
-        for field in ("title", "status", "priority", "assignees")
-        if field in given and getattr(body, field) is None
-    }
-    if nulls:
-        raise ValidationError(nulls)
+    given = given_fields(body, "title", "status", "priority", "assignees")
     now = utc_now()
     if body.title is not None:
         task.title = body.title

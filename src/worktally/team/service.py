@@ -10,6 +10,7 @@ from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
+from worktally.core.updates import given_fields
 from worktally.db.models import Team
 from worktally.team import repository
 from worktally.team.errors import TeamNotFoundError
@@ -85,6 +86,7 @@ async def create_team(session: AsyncSession, principal: Principal, body: TeamCre
 
 async def update_team(session: AsyncSession, principal: Principal, team_id: int, body: TeamUpdate) -> TeamRead:
     team = await _get(session, principal, team_id)
+    given_fields(body, "name", "member_ids", "manager_ids")
     await _check_people(session, principal, {"member_ids": body.member_ids, "manager_ids": body.manager_ids})
     if body.name is not None:
         team.name = body.name

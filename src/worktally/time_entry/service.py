@@ -18,6 +18,7 @@ from worktally.api.pagination import PageParams, paginate
 from worktally.auth.principal import Principal
 from worktally.core import timezones
 from worktally.core.errors import ForbiddenError, ValidationError
+from worktally.core.updates import given_fields
 from worktally.db.models import TimeEntry
 from worktally.time_entry import repository, rules
 from worktally.time_entry.errors import TimeEntryNotFoundError, TimeOverlapError, WeeklyLimitError
@@ -288,6 +289,7 @@ def _new_interval(entry: TimeEntry, member: MemberInfo, body: TimeEntryUpdate) -
 async def update(
     session: AsyncSession, principal: Principal, entry_id: str, body: TimeEntryUpdate
 ) -> tuple[Saved, str]:
+    given = given_fields(body, "date", "start_time", "end_time")
     entry, member = await _entry_and_member(session, principal, entry_id)
     await lock_member_time(session, principal.workspace_id, member.user_id)
     await timesheets.guard_not_approved(
@@ -299,7 +301,7 @@ async def update(
     first, *rest = pieces
     entry.started_at, entry.ended_at, entry.duration_minutes = first.start, first.end, first.minutes
     entry.contract_id, entry.project_id, entry.task_id = target.contract_id, target.project_id, target.task_id
-    if "notes" in body.model_fields_set:
+    if "notes" in given:
         entry.activity_description = body.notes
     extra = [
         TimeEntry(

@@ -13,6 +13,7 @@ from worktally.api.pagination import PageParams, paginate, paginate_scalars
 from worktally.auth.principal import Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import NotFoundError, ValidationError
+from worktally.core.updates import given_fields
 from worktally.db.models import Webhook, WebhookAttempt, WebhookDelivery
 from worktally.webhook import repository
 from worktally.webhook.errors import DeliveryInProgressError, WebhookPausedError
@@ -126,6 +127,7 @@ async def update_webhook(
     session: AsyncSession, principal: Principal, webhook_id: str, body: WebhookUpdate, *, allow_private: bool
 ) -> WebhookRead:
     webhook = await _get_or_404(session, principal, webhook_id)
+    given_fields(body, "events", "is_active")
     webhook.url = await _checked_url(body.url, allow_private=allow_private)
     if body.events is not None:
         webhook.events = body.events

@@ -10,6 +10,7 @@ from worktally.auth.principal import Identity, Principal
 from worktally.core.clock import utc_now
 from worktally.core.errors import NotFoundError
 from worktally.core.timezones import parse_weekend_days
+from worktally.core.updates import given_fields
 from worktally.db.models import Workspace
 from worktally.db.prepared import RequestDb
 from worktally.workspace import repository
@@ -63,6 +64,7 @@ async def update_settings(
     session: AsyncSession, principal: Principal, body: WorkspaceSettingsUpdate
 ) -> WorkspaceSettingsRead:
     workspace = await _workspace(session, principal)
+    given_fields(body, *(name for name in type(body).model_fields if name != "workspace_id"))
     if body.timezone is not None:
         workspace.timezone = body.timezone
     if body.auto_approve_time_requests is not None:
