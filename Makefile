@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo serve test test-fast lint format bench bench-reports bench-pages bench-backup bench-peers bench-changes client wrk browser migration screenshots clean dist
+.PHONY: setup run demo serve test test-fast lint format bench bench-read-pool bench-reports bench-pages bench-backup bench-peers bench-changes client wrk browser migration screenshots clean dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -68,6 +68,10 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m bench.api_overhead
+
+# Acquire + one prepared read + release through our ReadPool, asyncpg's pool and SQLAlchemy's (db/read_pool.py).
+bench-read-pool: setup
+	$(BIN)/python -m bench.read_pool
 
 bench-reports: setup
 	$(BIN)/python -m bench.reports

@@ -11,9 +11,11 @@ keep-alive HTTP/1.1 client on asyncio) in the same run:
 
 - ``GET /api/v2/workspaces`` (authenticated, paginated) and ``GET /api/v2/projects/{id}`` (a single-row
   read) through the full stack, and
-- the same single-row project query through the bare endpoint.
+- the same single-row project query through the bare endpoint,
+- and both full-stack reads again on a second app with Python's collector untuned (``WORKTALLY_GC_TUNED=false``):
+  the measurement that keeps ``worktally/ops/collector.py``.
 
-It prints both throughputs and full/bare ratios; the aim is a full stack at ≥ 40 % of bare.
+It prints the throughputs, full/bare ratios and tuned/untuned ratios; the aim is a full stack at ≥ 40 % of bare.
 """
 
 from __future__ import annotations
@@ -280,7 +282,7 @@ def main() -> int:
         upgrade(database_url)
         seeded = asyncio.run(seed(database_url))
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("WORKTALLY_")}
-        app_port, bare_port = free_port(), free_port()
+        app_port, untuned_port, bare_port = free_port(), free_port(), free_port()
         app_env = {
             **base_env,
             "WORKTALLY_DATABASE_URL": database_url,
@@ -289,8 +291,11 @@ def main() -> int:
             "WORKTALLY_LOG_LEVEL": "WARNING",
             "WORKTALLY_WEBHOOKS_INPROCESS_WORKER": "false",
         }
+        # The same app with Python's collector as it comes: the measurement that keeps ops/collector.py.
+        untuned_env = {**app_env, "WORKTALLY_GC_TUNED": "false"}
         bare_env = {**base_env, "BENCH_BARE_DSN": database_url}
         app_cmd = [sys.executable, "-m", "worktally.cli", "serve", "--port", str(app_port), "--workers", "1"]
+        untuned_cmd = [sys.executable, "-m", "worktally.cli", "serve", "--port", str(untuned_port), "--workers", "1"]
         bare_cmd = [
             *(sys.executable, "-m", "uvicorn", "bench.api_overhead:bare_app"),
             *("--host", "127.0.0.1", "--port", str(bare_port), "--workers", "1"),
@@ -298,13 +303,13 @@ def main() -> int:
         ]
         auth = {"Authorization": f"Bearer {seeded.token}"}
         api = f"http://127.0.0.1:{app_port}/api/v2"
+        untuned_api = f"http://127.0.0.1:{untuned_port}/api/v2"
+        project = f"projects/{seeded.project_id}?workspace_id={seeded.workspace_id}"
         targets = [
             ("full stack: GET /workspaces", f"{api}/workspaces", auth),
-            (
-                "full stack: GET /projects/{id}",
-                f"{api}/projects/{seeded.project_id}?workspace_id={seeded.workspace_id}",
-                auth,
-            ),
+            ("full stack: GET /projects/{id}", f"{api}/{project}", auth),
+            ("collector untuned: GET /workspaces", f"{untuned_api}/workspaces", auth),
+            ("collector untuned: GET /projects/{id}", f"{untuned_api}/{project}", auth),
             (
                 "bare ASGI + asyncpg: same row",
                 f"http://127.0.0.1:{bare_port}/projects/{seeded.project_id}?workspace_id={seeded.workspace_id}",
@@ -313,7 +318,8 @@ def main() -> int:
         ]
         with (
             server(app_cmd, app_env, f"{api}/openapi.json", Path(tmp, "app.log")),
-            server(bare_cmd, bare_env, targets[2][1], Path(tmp, "bare.log")),
+            server(untuned_cmd, untuned_env, f"{untuned_api}/openapi.json", Path(tmp, "untuned.log")),
+            server(bare_cmd, bare_env, targets[-1][1], Path(tmp, "bare.log")),
         ):
             for label, url, headers in targets:
                 load(label, url, headers, args.connections, args.warmup)
@@ -338,8 +344,11 @@ def main() -> int:
     for r in results:
         ratio = f"{r.rps / bare.rps:6.1%} of bare" if r is not bare and bare.rps else ""
         print(f"{r.label:<{width}}  {r.rps:9.1f} req/s  ({r.requests} in {r.seconds:.1f}s, {r.errors} errors)  {ratio}")
-    worst = min(r.rps for r in results[:-1]) / bare.rps if bare.rps else 0.0
+    worst = min(r.rps for r in results[:2]) / bare.rps if bare.rps else 0.0
     print(f"\nfull stack / bare (worst of the two): {worst:.1%} (aim ≥ {AIM:.0%})")
+    for tuned, untuned in zip(results[:2], results[2:4], strict=True):
+        gain = tuned.rps / untuned.rps if untuned.rps else 0.0
+        print(f"collector tuned / untuned, {tuned.label.split(': ')[1]}: {gain:.2f}x (ops/collector.py)")
     if any(r.errors for r in results):
         print("error: some requests failed (non-2xx or socket errors)", file=sys.stderr)
         return 1

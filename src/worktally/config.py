@@ -41,11 +41,7 @@ class Settings(BaseSettings):
     # FastAPI's OpenTelemetry hooks (traces, metrics, logs) for a configured OpenTelemetry SDK; off by default,
     # as checking for a provider on every request costs a few percent even when none is configured.
     opentelemetry: bool = False
-    # Garbage collection tuned for a long-running server, once the app has started (main.py): the process's
-    # long-lived objects (modules, models, the app) leave the collector's generations (gc.freeze), so its full
-    # passes walk only what requests allocate, and the young generation is collected every 10,000 allocations
-    # instead of 700 (a request allocates hundreds). Measured in bench/: ~40 % of a month's tracked-hours report's
-    # Python time went to full passes, and the hot reads gain 3-5 points of the bare endpoint's throughput.
+    # Python's garbage collector tuned for a long-running server once the app has started (ops/collector.py).
     gc_tuned: bool = True
     # D18: how long the answer to a write sent with an Idempotency-Key is kept (and replayed).
     idempotency_ttl_hours: int = Field(default=24, ge=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,13 +24,14 @@ from worktally.change.router import router as change_router
 from worktally.config import Settings
 from worktally.contract.router import router as contract_router
 from worktally.core.logs import install_redaction
-from worktally.db.prepared import create_read_pool
+from worktally.db.read_pool import create_read_pool
 from worktally.db.session import create_engine_for, create_sessionmaker
 from worktally.expense.router import router as expense_router
 from worktally.leave.router import router as leave_router
 from worktally.mcp_server import McpEndpoint
 from worktally.member.router import router as member_router
 from worktally.ops import health as ops_health
+from worktally.ops.collector import tuned_collector
 from worktally.ops.http import ObservabilityMiddleware
 from worktally.project.router import router as project_router
 from worktally.project_viewer.router import router as project_viewer_router
@@ -49,7 +49,6 @@ from worktally.workspace.router import router as workspace_router
 
 log = logging.getLogger("worktally")
 
-GC_YOUNG_THRESHOLD = 10_000  # allocations between collections of the young generation (Python's default: 700)
 
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     workspace_router,
@@ -89,20 +88,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             webhook_worker = DeliveryWorker(app.state.sessionmaker, WorkerOptions.from_settings(settings))
             webhook_worker.start()
-        thresholds = gc.get_threshold()
-        if settings.gc_tuned:  # see Settings.gc_tuned
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
         pool_sampler = asyncio.create_task(ops_health.sample_pools_forever(app), name="worktally-pool-sampler")
         try:
-            async with mcp.running():  # D22: /mcp's session manager
-                yield
+            with tuned_collector(settings.gc_tuned):  # ops/collector.py, with its measurement
+                async with mcp.running():  # D22: /mcp's session manager
+                    yield
         finally:
             pool_sampler.cancel()
-            if settings.gc_tuned:  # an app stopped in a process that goes on (tests, embedding) leaves it as it was
-                gc.set_threshold(*thresholds)
-                gc.unfreeze()
             if webhook_worker is not None:
                 await webhook_worker.stop()
             if app.state.read_pool is not None:

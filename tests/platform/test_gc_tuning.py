@@ -8,7 +8,8 @@ import gc
 import pytest
 
 from tests.conftest import make_settings
-from worktally.main import GC_YOUNG_THRESHOLD, create_app
+from worktally.main import create_app
+from worktally.ops.collector import YOUNG_THRESHOLD as GC_YOUNG_THRESHOLD
 
 
 @pytest.mark.parametrize("tuned", [True, False])

@@ -1,4 +1,4 @@
-"""The prepared reads' connection pool (db/prepared.py: ReadPool) against a real PostgreSQL server."""
+"""The prepared reads' connection pool (db/read_pool.py) against a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import need_service
-from worktally.db.prepared import ReadPool
+from worktally.db.read_pool import ReadPool
 
 
 @pytest.fixture

@@ -10,16 +10,14 @@ is a Core statement with named ``bindparam``s, built once at import time. On Pos
 run with asyncpg directly on a pooled connection, outside any transaction (a single SELECT needs none); on
 SQLite it runs through the session like every other query.
 
-The reads take their connections from a pool of their own (``ReadPool``): checking a connection out of
-SQLAlchemy's pool and back costs ~100 µs a request here (greenlet hand-offs), asyncpg's pool ~50 µs. The statement is the one definition either way,
-so both databases answer the same rows. Only plain column types may be selected: asyncpg's own decoding
+The reads take their connections from a pool of their own (``db/read_pool.py``, with the measurement that
+keeps it). The statement is the one definition either way, so both databases answer the same rows. Only
+plain column types may be selected: asyncpg's own decoding
 (aware UTC datetimes, ``Decimal``, ``date``) is what the column types give on PostgreSQL.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,88 +25,15 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worktally.db.read_pool import ReadPool
 
 Row = Mapping[Any, Any]  # column name → value (an asyncpg Record or SQLAlchemy's RowMapping)
 AnySelect = Select[*tuple[Any, ...]]
 
 _POSTGRES = asyncpg_dialect()  # type: ignore[no-untyped-call]
 _CONNECTION_LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
-
-
-class ReadPool:
-    """At most ``size`` asyncpg connections for prepared reads, opened on demand, reused most-recent first.
-
-    Not asyncpg's own pool: its acquire and release cost ~50 µs a request here (a task per release, a reset
-    round trip by default), this one a few. These connections never hold a transaction, setting or listener,
-    so nothing needs resetting; a connection the server closed is dropped and replaced.
-    """
-
-    def __init__(self, dsn: str, size: int) -> None:
-        self._dsn = dsn
-        self._size = size
-        self._open = 0
-        self._idle: list[Any] = []
-        self._waiters: deque[asyncio.Future[Any]] = deque()
-        self._closed = False
-
-    def usage(self) -> tuple[int, int, int]:
-        """(connections open, of which idle, the most it may open): for the pool gauges of ``/metrics``."""
-        return self._open, len(self._idle), self._size
-
-    async def acquire(self) -> Any:
-        while True:
-            while self._idle:
-                connection = self._idle.pop()
-                if not connection.is_closed():
-                    return connection
-                self._open -= 1
-            if self._closed:
-                raise RuntimeError("the read pool is closed")
-            if self._open < self._size:
-                self._open += 1
-                try:
-                    return await asyncpg.connect(self._dsn)
-                except BaseException:
-                    self._open -= 1
-                    raise
-            waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                handed = await waiter
-            except asyncio.CancelledError:
-                if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
-                    self.release(waiter.result())  # handed over just as we were cancelled: pass it on
-                raise
-            if handed is not None:
-                return handed
-            # None: a connection closed and its slot freed; loop to open one.
-
-    def release(self, connection: Any) -> None:
-        if connection.is_closed():
-            self._open -= 1
-            connection = None  # a waiter may open a new one in the freed slot
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(connection)
-                return
-        if connection is not None:
-            self._idle.append(connection)
-
-    async def close(self) -> None:
-        self._closed = True
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await connection.close()
-        self._open -= len(idle)
-
-
-def create_read_pool(engine: AsyncEngine, size: int) -> ReadPool | None:
-    """The pool prepared reads use on PostgreSQL (None elsewhere); close it at shutdown."""
-    if engine.dialect.name != "postgresql":
-        return None
-    return ReadPool(engine.url.set(drivername="postgresql").render_as_string(hide_password=False), size)
 
 
 class RequestDb:

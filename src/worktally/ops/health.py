@@ -21,7 +21,7 @@ from starlette.types import Scope
 
 from worktally.config import Settings
 from worktally.core.clock import utc_now
-from worktally.db.prepared import ReadPool
+from worktally.db.read_pool import ReadPool
 from worktally.ops import metrics, repository
 
 log = logging.getLogger("worktally.ops")
