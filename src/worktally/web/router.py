@@ -12,7 +12,9 @@ from worktally.web.expenses import pages as expenses
 from worktally.web.leave import pages as leave
 from worktally.web.me import pages as me
 from worktally.web.projects import pages as projects
+from worktally.web.reports import day_pages as day_reports
 from worktally.web.reports import pages as reports
+from worktally.web.reports import range_pages as range_reports
 from worktally.web.requests import pages as requests
 from worktally.web.team import pages as team
 from worktally.web.week import pages as week
@@ -28,5 +30,5 @@ for area in (day, week, requests, leave, expenses, me):
     router.include_router(area.router)
 
 # The manager's areas (issue #17).
-for area in (approvals, reports, team, projects, workspace_settings):
+for area in (approvals, reports, day_reports, range_reports, team, projects, workspace_settings):
     router.include_router(area.router)
