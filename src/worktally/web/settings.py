@@ -49,6 +49,18 @@ async def _signed_in_user(request: Request, session: AsyncSession) -> User | Non
     return user
 
 
+async def _posted(request: Request, session: AsyncSession) -> tuple[Form, User] | Response:
+    """A form of these pages posted by its signed-in user (CSRF checked), else the answer: the form's refusal,
+    or sign-in (then back to the tokens page)."""
+    form = await submitted_form(request)
+    if isinstance(form, Response):
+        return form
+    user = await _signed_in_user(request, session)
+    if user is None:
+        return redirect("/sign-in?next=/settings/tokens")
+    return form, user
+
+
 async def _page(
     request: Request,
     session: AsyncSession,
@@ -115,12 +127,10 @@ async def tokens_page(request: Request, session: SessionDep) -> Response:
 @router.post("/settings/tokens")
 async def create_token(request: Request, session: SessionDep) -> Response:
     """Create a personal access token; it is shown this once."""
-    form = await submitted_form(request)
-    if isinstance(form, Response):
-        return form
-    user = await _signed_in_user(request, session)
-    if user is None:
-        return redirect("/sign-in?next=/settings/tokens")
+    posted = await _posted(request, session)
+    if isinstance(posted, Response):
+        return posted
+    form, user = posted
     errors: dict[str, list[str]] = {}
     name = _name(form, errors)
     scopes = frozenset(form.getlist("scopes"))
@@ -135,12 +145,10 @@ async def create_token(request: Request, session: SessionDep) -> Response:
 @router.post("/settings/tokens/{token_id}/revoke")
 async def revoke_token(token_id: int, request: Request, session: SessionDep) -> Response:
     """Revoke one of your tokens; it stops working at once."""
-    form = await submitted_form(request)
-    if isinstance(form, Response):
-        return form
-    user = await _signed_in_user(request, session)
-    if user is None:
-        return redirect("/sign-in?next=/settings/tokens")
+    posted = await _posted(request, session)
+    if isinstance(posted, Response):
+        return posted
+    _, user = posted
     if not valid_id(token_id) or not await repository.revoke_token(session, user.id, token_id, utc_now()):
         return message_page(
             request,
@@ -156,12 +164,10 @@ async def revoke_token(token_id: int, request: Request, session: SessionDep) -> 
 @router.post("/settings/apps")
 async def register_app(request: Request, session: SessionDep) -> Response:
     """Register an OAuth app; a confidential app's secret is shown this once."""
-    form = await submitted_form(request)
-    if isinstance(form, Response):
-        return form
-    user = await _signed_in_user(request, session)
-    if user is None:
-        return redirect("/sign-in?next=/settings/tokens")
+    posted = await _posted(request, session)
+    if isinstance(posted, Response):
+        return posted
+    form, user = posted
     errors: dict[str, list[str]] = {}
     name = _name(form, errors)
     redirect_uri = _redirect_uri(form, errors)
@@ -181,12 +187,10 @@ async def change_password(request: Request, session: SessionDep) -> Response:
     """Change your password: every other browser session of yours ends; this one stays signed in."""
     if (throttled := await throttle(request)) is not None:  # D8: it checks a password, like sign-in
         return throttled
-    form = await submitted_form(request)
-    if isinstance(form, Response):
-        return form
-    user = await _signed_in_user(request, session)
-    if user is None:
-        return redirect("/sign-in?next=/settings/tokens")
+    posted = await _posted(request, session)
+    if isinstance(posted, Response):
+        return posted
+    form, user = posted
     errors: dict[str, list[str]] = {}
     if not await run_in_threadpool(verify_password, user.password_hash, form.get("current_password")):
         errors["current_password"] = ["The current password is incorrect."]

@@ -18,12 +18,12 @@ from worktally.api.pagination import PageParams
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError, ForbiddenError, NotFoundError
 from worktally.leave import service as leaves
-from worktally.leave.schemas import LeaveFilters, LeaveRead
-from worktally.time_entry.rules import FIRST_DAY, LAST_DAY
+from worktally.leave.schemas import LeaveRead
 from worktally.time_request import service as time_requests
 from worktally.time_request.schemas import TimeRequestRead, TimeRequestReject
 from worktally.timesheet import service as timesheets
 from worktally.timesheet.schemas import TimesheetRead, TimesheetReject
+from worktally.web.approvals import counts
 from worktally.web.day import work
 from worktally.web.layout import Frame, WebRoute, flash, form_errors, member_frame, need, page, posted
 from worktally.web.pages import redirect
@@ -105,40 +105,12 @@ async def _render(
     requests_: list[TimeRequestRead] = []
     leave_items: list[LeaveItem] = []
     if principal.can(P.TIMESHEETS_APPROVE):
-        sheets = await work.every_page(
-            lambda p: timesheets.list_timesheets(
-                session,
-                principal,
-                status="submitted",
-                date_from=None,
-                date_to=None,
-                user_id=None,
-                timesheet_id=None,
-                descending=False,
-                page=p,
-            ),
-            _PER_PAGE,
-        )
+        sheets = await work.every_page(lambda p: counts.waiting_timesheets(session, principal, p), _PER_PAGE)
     if principal.can(P.TIME_REQUESTS_APPROVE):
-        requests_ = await work.every_page(
-            lambda p: time_requests.list_requests(
-                session,
-                principal,
-                date_from=FIRST_DAY,
-                date_to=LAST_DAY,
-                status="pending",
-                user_id=None,
-                project_id=None,
-                request_id=None,
-                page=p,
-            ),
-            _PER_PAGE,
-        )
+        requests_ = await work.every_page(lambda p: counts.waiting_time_requests(session, principal, p), _PER_PAGE)
         requests_.sort(key=lambda r: (r.start, r.id))
     if principal.can(P.LEAVES_APPROVE):
-        pending = await work.every_page(
-            lambda p: leaves.list_leaves(session, principal, LeaveFilters(status="pending"), p), _PER_PAGE
-        )
+        pending = await work.every_page(lambda p: counts.waiting_leaves(session, principal, p), _PER_PAGE)
         pending.sort(key=lambda leave: (leave.start_date, leave.id))
         leave_items = [await _leave_item(session, frame, leave) for leave in pending]
     return page(
