@@ -15,6 +15,7 @@ from tests.errors import assert_page_error
 from tests.factories import Tenants
 from tests.factories.workspace import TEST_PASSWORD, unique_email
 from tests.member.helpers import events, membership
+from tests.web.app_kit import signed_in
 from tests.web.browsers import can_sign_in, invite_by_api, new_browser, post_form
 from worktally.db.models import User
 
@@ -84,6 +85,37 @@ class TestTheInviterGetsNoWayIn:
         assert "invitation_link" not in response.json()["data"]
         [message] = sent
         assert "Sign in with your Worktally account" in message.get_content()
+
+
+    async def test_the_team_page_mails_an_existing_account_a_sign_in_invitation(
+        self, tenants: Tenants, app: Any, browser: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        invitee_ws = await tenants.workspace()
+        ws = await tenants.workspace(name="Team Co")
+        csrf = await signed_in(browser, ws.owner)
+        sent: list[Any] = []
+        monkeypatch.setattr("worktally.member.mail.send_smtp", lambda _t, message: sent.append(message))
+        original = app.state.settings
+        app.state.settings = original.model_copy(update={"smtp_url": "smtp://mail.example:2525"})
+        try:
+            response = await browser.post(
+                "/team/invite",
+                data={
+                    "csrf_token": csrf,
+                    "email": invitee_ws.owner.email,
+                    "firstname": "I",
+                    "lastname": "V",
+                    "role": "Regular User",
+                },
+            )
+        finally:
+            app.state.settings = original
+
+        assert response.status_code == 303, response.text
+        [message] = sent  # the same e-mail the API's invitation sends (member.service.Invited.mail)
+        assert message["To"] == invitee_ws.owner.email
+        assert "Sign in with your Worktally account" in message.get_content()
+        assert "Choose a password" not in message.get_content()
 
 
 class TestTheLinkCannotSetThePassword:

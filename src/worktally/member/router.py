@@ -11,7 +11,7 @@ from worktally.api.routing import api_router
 from worktally.auth.permissions import MEMBERS_READ, Permission, Role
 from worktally.auth.principal import Principal
 from worktally.member import service
-from worktally.member.mail import InvitationMail, deliver_invitation
+from worktally.member.mail import deliver_invitation
 from worktally.member.schemas import (
     EmailFilter,
     MemberInvite,
@@ -62,17 +62,7 @@ async def invite_member(
         public_url=settings.public_url,
     )
     # Background tasks run after the response, so after the commit: no e-mail for a rolled-back invite.
-    background.add_task(
-        deliver_invitation,
-        settings,
-        InvitationMail(
-            to=invited.member.email,
-            firstname=invited.member.firstname,
-            workspace_name=invited.workspace_name,
-            link=invited.invitation_link,
-            existing_account=invited.signs_in,
-        ),
-    )
+    background.add_task(deliver_invitation, settings, invited.mail)
     data = MemberInvited(user_id=invited.member.id, invitation_link=invited.link_for_inviter)
     return ok(data, message="Member invited successfully")
 

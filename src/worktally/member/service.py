@@ -29,6 +29,7 @@ from worktally.member.errors import (
     MemberNotFoundError,
     OwnerProtectedError,
 )
+from worktally.member.mail import InvitationMail
 from worktally.member.schemas import MemberRead, MemberUpdate
 from worktally.webhook.events import record_event
 
@@ -46,6 +47,18 @@ class Invited:
         """Issue #12: the inviter never gets a link to an account that existed before the invitation;
         only the invitee's mailbox (or the server log, without SMTP) does, and that link makes them sign in."""
         return self.invitation_link if self.new_account else None
+
+    @property
+    def mail(self) -> InvitationMail:
+        """The invitee's e-mail, whoever invited them (API, project viewers, web): a link to choose a password,
+        or to sign in and accept when the account has one (``signs_in``)."""
+        return InvitationMail(
+            to=self.member.email,
+            firstname=self.member.firstname,
+            workspace_name=self.workspace_name,
+            link=self.invitation_link,
+            existing_account=self.signs_in,
+        )
 
 
 def to_read(row: Row[Any], principal: Principal) -> MemberRead:

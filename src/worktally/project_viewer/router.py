@@ -10,7 +10,7 @@ from worktally.api.pagination import PageParams, page_params
 from worktally.api.routing import api_router
 from worktally.auth.permissions import Permission
 from worktally.auth.principal import Principal
-from worktally.member.mail import InvitationMail, deliver_invitation
+from worktally.member.mail import deliver_invitation
 from worktally.member.schemas import EmailFilter
 from worktally.project_viewer import service
 from worktally.project_viewer.schemas import ProjectAssignment, ProjectViewerCreate, ProjectViewerRead
@@ -45,17 +45,7 @@ async def create_project_viewer(
 ) -> Envelope[ProjectViewerRead]:
     """Invite a project viewer."""
     viewer, invited = await service.create_viewer(session, principal, body, public_url=settings.public_url)
-    background.add_task(
-        deliver_invitation,
-        settings,
-        InvitationMail(
-            to=viewer.email,
-            firstname=viewer.firstname,
-            workspace_name=invited.workspace_name,
-            link=invited.invitation_link,
-            existing_account=invited.signs_in,
-        ),
-    )
+    background.add_task(deliver_invitation, settings, invited.mail)
     return ok(viewer, message="Project viewer created successfully")
 
 

@@ -19,7 +19,7 @@ from worktally.auth.permissions import AssignableRole
 from worktally.auth.permissions import Permission as P
 from worktally.core.errors import AppError, ForbiddenError, NotFoundError
 from worktally.member import service as members
-from worktally.member.mail import InvitationMail, deliver_invitation
+from worktally.member.mail import deliver_invitation
 from worktally.member.schemas import MemberInvite, MemberUpdate
 from worktally.project import service as projects
 from worktally.project_viewer import service as viewers
@@ -132,16 +132,7 @@ async def invite_member(request: Request, session: SessionDep) -> Response:
         flash(request, invited.invitation_link, "link")
     response = redirect("/team")
     # After the response, so after the commit: no e-mail for an invitation that was rolled back.
-    response.background = BackgroundTask(
-        deliver_invitation,
-        settings,
-        InvitationMail(
-            to=invited.member.email,
-            firstname=invited.member.firstname,
-            workspace_name=invited.workspace_name,
-            link=invited.invitation_link,
-        ),
-    )
+    response.background = BackgroundTask(deliver_invitation, settings, invited.mail)
     return response
 
 
