@@ -17,6 +17,8 @@ from tests.factories import Tenants
 from tests.platform.processes import cli_env, run_cli
 from worktally.db.migrate import upgrade
 from worktally.ops import backup as backups
+from worktally.ops import restore as restores
+from worktally.ops.backup_file import BackupError, open_engine
 from worktally.ops.health import head_revisions
 
 pytestmark = pytest.mark.slow
@@ -128,7 +130,7 @@ class TestBackup:
         url = f"sqlite:///{tmp_path}/live.sqlite3" if kind == "sqlite" else postgres.new()
         done = run_cli("demo", env=cli_env(url), cwd=tmp_path)
         assert done.returncode == 0, done.stderr
-        writer = backups.open_engine(url, writing=True)
+        writer = open_engine(url, writing=True)
         wrote: list[str] = []
 
         def write_meanwhile(table: str, _rows: int) -> None:
@@ -183,5 +185,5 @@ class TestRestore:
         target = f"sqlite:///{tmp_path}/t.sqlite3"
         upgrade(target)
 
-        with pytest.raises(backups.BackupError, match="schema revision 0000older"):
-            backups.restore(target, file, expected_revision=",".join(sorted(head_revisions())))
+        with pytest.raises(BackupError, match="schema revision 0000older"):
+            restores.restore(target, file, expected_revision=",".join(sorted(head_revisions())))

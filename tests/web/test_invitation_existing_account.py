@@ -86,7 +86,6 @@ class TestTheInviterGetsNoWayIn:
         [message] = sent
         assert "Sign in with your Worktally account" in message.get_content()
 
-
     async def test_the_team_page_mails_an_existing_account_a_sign_in_invitation(
         self, tenants: Tenants, app: Any, browser: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
     ) -> None:

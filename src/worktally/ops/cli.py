@@ -25,6 +25,8 @@ from worktally.config import Settings
 from worktally.core.logs import configure_logging
 from worktally.ops import backup as backups
 from worktally.ops import budget, metrics
+from worktally.ops import restore as restores
+from worktally.ops.backup_file import BackupError, read_header
 
 
 def _emit(payload: dict[str, Any]) -> None:
@@ -90,7 +92,7 @@ def backup_command(
     try:
         with _progress("backup") as (on_start, on_rows):
             summary = backups.backup(settings.database_url, file, on_start=on_start, progress=on_rows)
-    except backups.BackupError as error:
+    except BackupError as error:
         _fail(str(error))
     _emit(
         {
@@ -115,17 +117,17 @@ def restore_command(
     configure_logging(settings.log_level, settings.log_format)
     started = time.perf_counter()
     try:
-        backups.read_header(file)
+        read_header(file)
         upgrade(settings.database_url)
         with _progress("restore") as (on_start, on_rows):
-            summary = backups.restore(
+            summary = restores.restore(
                 settings.database_url,
                 file,
                 expected_revision=",".join(sorted(head_revisions())),
                 on_start=on_start,
                 progress=on_rows,
             )
-    except backups.BackupError as error:
+    except BackupError as error:
         _fail(str(error))
     _emit(
         {
