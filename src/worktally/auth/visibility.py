@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import BindParameter, Integer, Select, bindparam, literal, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.permissions import Permission as P
 from worktally.auth.principal import Principal
@@ -102,3 +103,12 @@ def user_ids(principal: Principal) -> IdSubquery | None:
             Contract.project_id.in_(managed),
         )
     return select(_me(principal))
+
+
+async def sees_user(session: AsyncSession, principal: Principal, user_id: int) -> bool:
+    """D6: may the caller read this member's time?"""
+    visible = user_ids(principal)
+    if visible is None:
+        return True
+    found = (await session.execute(select(literal(1)).where(literal(user_id).in_(visible)))).first()
+    return found is not None

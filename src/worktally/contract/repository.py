@@ -88,3 +88,42 @@ async def live_for(session: AsyncSession, project_id: int, user_id: int) -> Cont
 async def membership(session: AsyncSession, workspace_id: int, user_id: int) -> Membership | None:
     statement = select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def live_contract_and_project(
+    session: AsyncSession, workspace_id: int, user_id: int, contract_id: int
+) -> tuple[Contract, Project | None] | None:
+    """The member's live contract and its project, None when the project is archived; None for no such contract."""
+    if not valid_id(contract_id):
+        return None
+    found = (
+        await session.execute(
+            select(Contract, Project)
+            .outerjoin(Project, and_(Project.id == Contract.project_id, Project.deleted_at.is_(None)))
+            .where(
+                Contract.id == contract_id,
+                Contract.workspace_id == workspace_id,
+                Contract.user_id == user_id,
+                Contract.deleted_at.is_(None),
+            )
+        )
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
+async def live_contract_on_project(
+    session: AsyncSession, workspace_id: int, user_id: int, project_id: int
+) -> int | None:
+    """The id of the member's live contract on ``project_id``, if any."""
+    if not valid_id(project_id):
+        return None
+    return (
+        await session.execute(
+            select(Contract.id).where(
+                Contract.workspace_id == workspace_id,
+                Contract.user_id == user_id,
+                Contract.project_id == project_id,
+                Contract.deleted_at.is_(None),
+            )
+        )
+    ).scalar_one_or_none()

@@ -32,8 +32,9 @@ from worktally.leave.schemas import (
     LeaveTotal,
 )
 from worktally.time_entry import service as time_entries
+from worktally.time_entry.repository import lock_member_time
 from worktally.time_entry.rules import Interval
-from worktally.time_entry.targets import Target, find_member, lock_member_time
+from worktally.time_entry.targets import Target, find_member
 from worktally.timesheet import repository as timesheet_repository
 from worktally.timesheet.service import TimesheetApprovedError
 from worktally.webhook.events import record_event

@@ -3,13 +3,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, exists, or_, select, update
+from sqlalchemy import Row, bindparam, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Invitation, Membership, Team, TeamMember, User, Workspace
+from worktally.db.prepared import PreparedRead
+from worktally.db.prepared import Row as Row_
 
 
 def _first_team(column: Any) -> Any:
@@ -197,3 +199,29 @@ async def set_first_password(session: AsyncSession, user_id: int, values: dict[s
         update(User).where(User.id == user_id, User.password_hash.is_(None)).values(**values)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+# The member behind every time read and write (time_entry/targets.find_member): built once.
+_TIME_MEMBER = PreparedRead(
+    select(
+        User.id,
+        User.firstname,
+        User.lastname,
+        User.email,
+        Membership.role,
+        Membership.status,
+        Membership.timezone,
+        Membership.rate_status,
+        Workspace.timezone.label("workspace_timezone"),
+        Workspace.timesheet_period,
+        Workspace.auto_approve_time_requests,
+    )
+    .join(Membership, Membership.user_id == User.id)
+    .join(Workspace, Workspace.id == Membership.workspace_id)
+    .where(Membership.workspace_id == bindparam("workspace_id"), Membership.user_id == bindparam("user_id"))
+)
+
+
+async def time_member(session: AsyncSession, workspace_id: int, user_id: int) -> Row_ | None:
+    """The user, membership (any status) and workspace settings time needs, in the session's transaction."""
+    return await _TIME_MEMBER.first_in(session, workspace_id=workspace_id, user_id=user_id)

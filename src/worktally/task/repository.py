@@ -92,3 +92,19 @@ async def remove_assignees(session: AsyncSession, task_id: int, user_ids: Collec
         await session.execute(
             delete(TaskAssignee).where(TaskAssignee.task_id == task_id, TaskAssignee.user_id.in_(user_ids))
         )
+
+
+async def live_task_of_project(session: AsyncSession, workspace_id: int, project_id: int, task_id: int) -> Task | None:
+    """A live task of ``project_id``, or None."""
+    if not valid_id(task_id):
+        return None
+    return (
+        await session.execute(
+            select(Task).where(
+                Task.id == task_id,
+                Task.workspace_id == workspace_id,
+                Task.project_id == project_id,
+                Task.deleted_at.is_(None),
+            )
+        )
+    ).scalar_one_or_none()

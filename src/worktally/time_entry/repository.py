@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, select
+from sqlalchemy import and_, case, delete, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.pagination import AnySelect
@@ -183,3 +183,20 @@ async def minutes_between(
 
 async def delete_entry(session: AsyncSession, entry: TimeEntry) -> None:
     await session.execute(delete(TimeEntry).where(TimeEntry.id == entry.id))
+
+
+# Namespace for pg_advisory_xact_lock(ns, user_id): serialises writes of one member's time.
+_TIME_LOCK_NAMESPACE = 0x5754
+
+
+async def lock_member_time(session: AsyncSession, workspace_id: int, user_id: int) -> None:
+    """Serialise concurrent writes of one member's time (D9) until the transaction ends: every path that saves
+    time takes it first.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: every write transaction is already
+    serialised by BEGIN IMMEDIATE.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :user_id)"), {"ns": _TIME_LOCK_NAMESPACE, "user_id": user_id}
+        )

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.envelope import Pagination
 from worktally.api.pagination import PageParams, paginate
 from worktally.auth.principal import Principal
+from worktally.auth.visibility import sees_user
 from worktally.core import timezones
 from worktally.core.errors import ForbiddenError, ValidationError
 from worktally.core.updates import given_fields
@@ -30,8 +31,6 @@ from worktally.time_entry.targets import (
     contract_for_project,
     existing_target,
     find_member,
-    is_visible_user,
-    lock_member_time,
     member_for_read,
     member_for_write,
     resolve_target,
@@ -93,7 +92,7 @@ async def _fit(
     *,
     exclude_id: str | None = None,
 ) -> list[Interval]:
-    await lock_member_time(session, workspace_id, member.user_id)
+    await repository.lock_member_time(session, workspace_id, member.user_id)
     await timesheets.guard_not_approved(session, workspace_id, member, [interval])
     others = await repository.overlapping(
         session, workspace_id, member.user_id, interval.start, interval.end, exclude_id=exclude_id
@@ -171,7 +170,7 @@ async def list_entries(
     page: PageParams,
 ) -> tuple[list[TimeEntryRead], Pagination]:
     """The member's entries that start on the days ``first``..``last`` (their own days, D9), in time order."""
-    if not await is_visible_user(session, principal, user_id):
+    if not await sees_user(session, principal, user_id):
         raise ForbiddenError("You may not read this member's time.", code="role_forbidden")
     member = await member_for_read(session, principal.workspace_id, user_id)
     start, end = timezones.day_bounds(first, member.tz)[0], timezones.day_bounds(last, member.tz)[1]
@@ -291,7 +290,7 @@ async def update(
 ) -> tuple[Saved, str]:
     given = given_fields(body, "date", "start_time", "end_time")
     entry, member = await _entry_and_member(session, principal, entry_id)
-    await lock_member_time(session, principal.workspace_id, member.user_id)
+    await repository.lock_member_time(session, principal.workspace_id, member.user_id)
     await timesheets.guard_not_approved(
         session, principal.workspace_id, member, [Interval(entry.started_at, entry.ended_at)]
     )
@@ -333,7 +332,7 @@ async def update(
 
 async def delete(session: AsyncSession, principal: Principal, entry_id: str) -> None:
     entry, member = await _entry_and_member(session, principal, entry_id)
-    await lock_member_time(session, principal.workspace_id, member.user_id)
+    await repository.lock_member_time(session, principal.workspace_id, member.user_id)
     await timesheets.guard_not_approved(
         session, principal.workspace_id, member, [Interval(entry.started_at, entry.ended_at)]
     )

@@ -9,27 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.auth.permissions import is_staff_role
-from worktally.auth.principal import Principal
-from worktally.auth.visibility import user_ids
+from worktally.contract import repository as contract_repository
 from worktally.core.errors import NotFoundError, ValidationError
 from worktally.core.timezones import zone
-from worktally.db.models import Contract, Membership, Project, Task, User, Workspace
-from worktally.db.prepared import PreparedRead
+from worktally.db.models import Contract, Project, Task
 from worktally.db.repository import valid_id
+from worktally.member import repository as member_repository
+from worktally.task import repository as task_repository
 
 
 class MemberNotActiveError(ValidationError):
     """422 for time of an invited member who has not accepted yet (D12), with its own code."""
 
     code = "member_not_active"
-
-
-# Namespace for pg_advisory_xact_lock(ns, user_id): serialises writes of one member's time.
-_TIME_LOCK_NAMESPACE = 0x5754
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,31 +74,11 @@ class Target:
         return self.task.title if self.task else None
 
 
-_MEMBER = PreparedRead(  # every way time is read or written asks for the member first: built once
-    select(
-        User.id,
-        User.firstname,
-        User.lastname,
-        User.email,
-        Membership.role,
-        Membership.status,
-        Membership.timezone,
-        Membership.rate_status,
-        Workspace.timezone.label("workspace_timezone"),
-        Workspace.timesheet_period,
-        Workspace.auto_approve_time_requests,
-    )
-    .join(Membership, Membership.user_id == User.id)
-    .join(Workspace, Workspace.id == Membership.workspace_id)
-    .where(Membership.workspace_id == bindparam("workspace_id"), Membership.user_id == bindparam("user_id"))
-)
-
-
 async def find_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:
     """A member of the workspace (any status), or None."""
     if not valid_id(user_id):  # past the id columns' range no member can exist
         return None
-    row = await _MEMBER.first_in(session, workspace_id=workspace_id, user_id=user_id)
+    row = await member_repository.time_member(session, workspace_id, user_id)
     if row is None:
         return None
     return MemberInfo(
@@ -155,20 +130,7 @@ async def resolve_target(
         if task_id is not None:
             raise ValidationError({"task_id": ["A task can only be given together with a contract_id."]})
         return Target()
-    found = None
-    if valid_id(contract_id):
-        found = (  # the contract and its live project in one statement
-            await session.execute(
-                select(Contract, Project)
-                .outerjoin(Project, and_(Project.id == Contract.project_id, Project.deleted_at.is_(None)))
-                .where(
-                    Contract.id == contract_id,
-                    Contract.workspace_id == workspace_id,
-                    Contract.user_id == user_id,
-                    Contract.deleted_at.is_(None),
-                )
-            )
-        ).first()
+    found = await contract_repository.live_contract_and_project(session, workspace_id, user_id, contract_id)
     if found is None:
         raise ValidationError({"contract_id": ["The selected contract does not belong to this member."]})
     contract, project = found
@@ -176,17 +138,7 @@ async def resolve_target(
         raise ValidationError({"contract_id": ["The contract's project is archived."]})
     task = None
     if task_id is not None:
-        if valid_id(task_id):
-            task = (
-                await session.execute(
-                    select(Task).where(
-                        Task.id == task_id,
-                        Task.workspace_id == workspace_id,
-                        Task.project_id == project.id,
-                        Task.deleted_at.is_(None),
-                    )
-                )
-            ).scalar_one_or_none()
+        task = await task_repository.live_task_of_project(session, workspace_id, project.id, task_id)
         if task is None:
             raise ValidationError({"task_id": ["The selected task does not belong to the contract's project."]})
     return Target(contract=contract, project=project, task=task)
@@ -194,39 +146,7 @@ async def resolve_target(
 
 async def contract_for_project(session: AsyncSession, workspace_id: int, user_id: int, project_id: int) -> int | None:
     """The member's live contract on ``project_id``, if any (PUT /time-entries takes a project)."""
-    if not valid_id(project_id):
-        return None
-    return (
-        await session.execute(
-            select(Contract.id).where(
-                Contract.workspace_id == workspace_id,
-                Contract.user_id == user_id,
-                Contract.project_id == project_id,
-                Contract.deleted_at.is_(None),
-            )
-        )
-    ).scalar_one_or_none()
-
-
-async def lock_member_time(session: AsyncSession, workspace_id: int, user_id: int) -> None:
-    """Serialise concurrent writes of one member's time (D9) until the transaction ends.
-
-    PostgreSQL: a transaction-scoped advisory lock. SQLite: every write transaction is already
-    serialised by BEGIN IMMEDIATE.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, :user_id)"), {"ns": _TIME_LOCK_NAMESPACE, "user_id": user_id}
-        )
-
-
-async def is_visible_user(session: AsyncSession, principal: Principal, user_id: int) -> bool:
-    """D6: may the caller read this member's time?"""
-    visible = user_ids(principal)
-    if visible is None:
-        return True
-    found = (await session.execute(select(literal(1)).where(literal(user_id).in_(visible)))).first()
-    return found is not None
+    return await contract_repository.live_contract_on_project(session, workspace_id, user_id, project_id)
 
 
 async def existing_target(

@@ -21,8 +21,9 @@ from worktally.core.errors import ConflictError, ForbiddenError, NotFoundError
 from worktally.core.timezones import day_bounds, local_date, zone
 from worktally.db.models import Timesheet, User
 from worktally.time_entry import repository as entries
+from worktally.time_entry.repository import lock_member_time
 from worktally.time_entry.rules import Interval, day_parts
-from worktally.time_entry.targets import MemberInfo, find_member, lock_member_time
+from worktally.time_entry.targets import MemberInfo, find_member
 from worktally.timesheet import repository, rules
 from worktally.timesheet.schemas import DailyProjectMinutes, TimesheetMember, TimesheetRead
 from worktally.webhook.events import record_event
