@@ -14,7 +14,7 @@ from sqlalchemy import update
 from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.platform.conftest import PROBE_SECRET
-from worktally.auth.tokens import revoke_personal_token
+from worktally.auth.token_repository import revoke_personal_token
 from worktally.core import clock
 from worktally.core.secrets import hash_token
 from worktally.db.models import PersonalAccessToken

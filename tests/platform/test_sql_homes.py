@@ -18,7 +18,6 @@ OTHER_HOMES = {
     "api/pagination.py": "the one pagination: it wraps any list statement with its total",
     "auth/admin.py": "the operator's account commands, across tables",
     "auth/sessions.py": "browser sessions and passwords (users.session_version)",
-    "auth/tokens.py": "personal and OAuth tokens, the authentication path",
     "auth/visibility.py": "the visibility subqueries every list embeds (D6)",
     "change/reach.py": "the changes feed's reach, one subquery per kind",
     "change/visibility.py": "the changes feed's visibility, as auth/visibility",

@@ -18,7 +18,8 @@ from worktally.api.fields import valid_id
 from worktally.api.rate_limit import RateLimiter, remember
 from worktally.auth.permissions import Permission, Role, scopes_allow
 from worktally.auth.principal import Identity, Principal
-from worktally.auth.tokens import MEMBERSHIP_COLUMNS, Caller, identify
+from worktally.auth.token_repository import MEMBERSHIP_COLUMNS
+from worktally.auth.tokens import Caller, identify
 from worktally.config import Settings
 from worktally.core.clock import utc_now
 from worktally.core.errors import BadRequestError, ForbiddenError, InvalidWorkspaceIdError, UnauthenticatedError

@@ -72,7 +72,7 @@ def token_list(email: Annotated[str, typer.Option()]) -> None:
 @token_app.command("revoke")
 def token_revoke(token: Annotated[str, typer.Argument()]) -> None:
     """Revoke a personal access token; it stops working at once."""
-    from worktally.auth.tokens import revoke_personal_token
+    from worktally.auth.token_repository import revoke_personal_token
 
     settings = load_settings()
     if not in_transaction(settings, lambda session: revoke_personal_token(session, token)):

@@ -14,7 +14,7 @@ from worktally.auth import visibility
 from worktally.auth.permissions import Role, is_staff_role
 from worktally.auth.principal import Principal
 from worktally.auth.sessions import end_sessions
-from worktally.auth.tokens import revoke_all_for_user
+from worktally.auth.token_repository import revoke_all_for_user
 from worktally.core.clock import utc_now
 from worktally.core.errors import ValidationError
 from worktally.core.updates import given_fields

@@ -42,7 +42,8 @@ from worktally.auth.oauth2.grants import (
     code_family,
 )
 from worktally.auth.oauth2.models import BUILTIN_CLIENTS, SCOPES, Client, GrantUser
-from worktally.auth.tokens import ACCESS_TOKEN_PREFIX, CLIENT_CREDENTIALS_FAMILY_PREFIX, REFRESH_TOKEN_PREFIX
+from worktally.auth.token_repository import CLIENT_CREDENTIALS_FAMILY_PREFIX
+from worktally.auth.tokens import ACCESS_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX
 from worktally.core.clock import utc_now
 from worktally.core.secrets import hash_token, new_token
 from worktally.db.models import OAuthToken
