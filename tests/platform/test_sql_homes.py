@@ -21,8 +21,6 @@ OTHER_HOMES = {
     "auth/visibility.py": "the visibility subqueries every list embeds (D6)",
     "change/reach.py": "the changes feed's reach, one subquery per kind",
     "change/visibility.py": "the changes feed's visibility, as auth/visibility",
-    "cli/demo.py": "the demo workspace's command",
-    "cli/server.py": "the server's commands (bootstrap checks)",
     "demo/time.py": "the demo data's bulk inserts",
     "web/session.py": "the session version check of every page",
     "worker/queue.py": "the webhook delivery queue (SKIP LOCKED)",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.cli.app import app
@@ -19,8 +18,8 @@ def demo(
 ) -> None:
     """Create (once) a demo workspace with members, projects and time, and print a fresh token."""
     from worktally.auth.tokens import create_personal_token
-    from worktally.db.models import Workspace
     from worktally.demo import DemoContext, seeders
+    from worktally.workspace import repository as workspaces
     from worktally.workspace.bootstrap import bootstrap as do_bootstrap
     from worktally.workspace.bootstrap import get_user_by_email
 
@@ -31,11 +30,7 @@ def demo(
         user = await get_user_by_email(session, email)
         existing = None
         if user is not None:
-            existing = (
-                await session.execute(
-                    select(Workspace.id).where(Workspace.owner_id == user.id, Workspace.name == "Demo Workspace")
-                )
-            ).scalar_one_or_none()
+            existing = await workspaces.owned_workspace_named(session, user.id, "Demo Workspace")
         if existing is None:
             done = await do_bootstrap(
                 session,

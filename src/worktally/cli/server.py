@@ -6,8 +6,6 @@ import asyncio
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.cli.app import app
 from worktally.cli.common import database_failure, emit, fail, in_transaction, load_settings, migrate_database
@@ -23,12 +21,6 @@ def migrate() -> None:
     emit({"migrated": True})
 
 
-async def _probe_deliveries(session: AsyncSession) -> None:
-    from worktally.db.models import WebhookDelivery
-
-    await session.execute(select(WebhookDelivery.id).limit(1))
-
-
 @app.command()
 def worker(
     concurrency: Annotated[int, typer.Option(min=1, max=1000, help="Deliveries in flight at once.")] = 10,
@@ -41,6 +33,7 @@ def worker(
     ] = None,
 ) -> None:
     """Deliver webhooks until stopped (SIGTERM/SIGINT); safe to run several at once."""
+    from worktally.webhook import repository as webhook_repository
     from worktally.worker.process import run_process
     from worktally.worker.runner import WorkerOptions
     from worktally.worker.schedule import DEFAULT_RETRY_SCHEDULE, parse_schedule
@@ -51,7 +44,7 @@ def worker(
         fail("--retry-schedule must be comma-separated numbers of seconds, each >= 0", 2)
     settings = load_settings()
     # Out of reach or not migrated at start: one line and a non-zero exit (later outages are retried).
-    in_transaction(settings, _probe_deliveries)
+    in_transaction(settings, webhook_repository.probe_deliveries)
     options = WorkerOptions.from_settings(
         settings,
         concurrency=concurrency,

@@ -82,3 +82,8 @@ async def fail_pending(session: AsyncSession, webhook_id: str, *, reason: str, n
         .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "pending")
         .values(status="failed", last_error=reason, next_attempt_at=now, locked_until=None, updated_at=now)
     )
+
+
+async def probe_deliveries(session: AsyncSession) -> None:
+    """Fails unless the deliveries table can be read (the worker's start-up check)."""
+    await session.execute(select(WebhookDelivery.id).limit(1))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
 from worktally.api.pagination import PageParams, paginate_prepared
@@ -44,3 +45,10 @@ _COUNT = PreparedRead(
 async def member_workspaces(db: RequestDb, user_id: int, page: PageParams) -> tuple[Sequence[Row], Pagination]:
     """One page of the user's workspaces and its meta (D5)."""
     return await paginate_prepared(db, _PAGE, _COUNT, page, user_id=user_id)
+
+
+async def owned_workspace_named(session: AsyncSession, owner_id: int, name: str) -> int | None:
+    """The id of a workspace ``owner_id`` owns by that name (the demo command's, made once), or None."""
+    return (
+        await session.execute(select(Workspace.id).where(Workspace.owner_id == owner_id, Workspace.name == name))
+    ).scalar_one_or_none()
