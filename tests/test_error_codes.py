@@ -36,6 +36,31 @@ def test_no_api_test_asserts_a_4xx_status_without_its_error_code() -> None:
     )
 
 
+def test_no_success_test_asserts_only_its_status() -> None:
+    counter = _counter()
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        if (lines := counter.success_only(path))
+    }
+
+    assert not found, ("assert the state the request changed or the data it answered, not only 2xx", found)
+
+
+def test_the_counter_sees_a_status_only_success(tmp_path: Path) -> None:
+    counter = _counter()
+    sample = tmp_path / "test_sample.py"
+    sample.write_text(
+        "async def test_a(r):\n"
+        "    assert r.status_code == 201\n"
+        "async def test_b(r):\n"
+        "    assert r.status_code == 201\n"
+        "    assert r.json()['data']['name'] == 'x'\n"
+    )
+
+    assert counter.success_only(sample) == [1]
+
+
 def test_the_counter_sees_a_status_only_assertion_and_its_fix(tmp_path: Path) -> None:
     counter = _counter()
     sample = tmp_path / "test_sample.py"

@@ -72,6 +72,8 @@ class TestRecordActivity:
         )
 
         assert response.status_code == 200
+        assert response.json()["data"] == {"recorded": 1}
+        assert await levels(tenants, b.member.user_id) == {"12:10": 55}
 
     async def test_unaligned_slot_is_422(self, tenants: Tenants, frozen: Callable[[datetime], None]) -> None:
         b = await booked(tenants)

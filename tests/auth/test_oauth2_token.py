@@ -94,6 +94,8 @@ class TestAuthorizationCodeGrant:
         response = await exchange(browser, client_id=client_id, code=code, code_verifier=verifier)
 
         assert response.status_code == 200
+        assert response.json()["access_token"].startswith("wta_")
+        assert response.json()["token_type"] == "Bearer"
 
     async def test_wrong_redirect_uri_is_invalid_grant(self, tenants: Tenants, browser: httpx.AsyncClient) -> None:
         client_id, code, verifier, _ = await _public_code(tenants, browser)

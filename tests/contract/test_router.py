@@ -246,6 +246,9 @@ class TestCreateContract:
         )
 
         assert response.status_code == 201
+        created = response.json()["data"]
+        assert (created["project_id"], created["user_id"]) == (project, member.user_id)
+        assert (await ws.owner.api.get(f"/contracts/{created['id']}")).json()["data"]["id"] == created["id"]
 
     @pytest.mark.parametrize(("mode", "label"), sorted(SCREENSHOT_LABELS.items()))
     async def test_labels_each_screenshot_mode(self, tenants: Tenants, mode: str, label: str) -> None:
@@ -302,6 +305,10 @@ class TestCreateContract:
         response = await ws.owner.api.post("/contracts", json={"project_id": project, "user_id": member.user_id})
 
         assert response.status_code == 201
+        created = response.json()["data"]
+        assert created["id"] != old and created["user_id"] == member.user_id
+        listed = await ws.owner.api.get("/contracts", params={"user_id": member.user_id})
+        assert [c["id"] for c in listed.json()["data"]] == [created["id"]]
 
     async def test_an_archived_member_is_422(self, tenants: Tenants) -> None:
         """D12: an invited (inactive) member may get contracts (tests/member/test_invited_members.py);

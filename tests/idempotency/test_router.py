@@ -174,6 +174,8 @@ class TestNotStored:
         response = await ws.owner.api.post("/projects", json={"name": "Long"}, headers=h("~" * 255))
 
         assert response.status_code == 201
+        replay = await ws.owner.api.post("/projects", json={"name": "Long"}, headers=h("~" * 255))
+        assert replay.json()["data"]["id"] == response.json()["data"]["id"]  # kept and replayed, not a second project
 
 
 class TestExpiry:

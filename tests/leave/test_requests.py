@@ -401,6 +401,7 @@ class TestRequestLeave:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["leave_period"] == 2
 
     async def test_a_rejected_request_does_not_block_a_new_one(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -413,6 +414,8 @@ class TestRequestLeave:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["id"] != first["id"]
+        assert response.json()["data"]["status"] in ("pending", "approved")
 
     async def test_another_members_leave_does_not_overlap(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -425,6 +428,7 @@ class TestRequestLeave:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["user_id"] == member.user_id
 
     async def test_a_request_beyond_the_balance_is_refused(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -457,6 +461,7 @@ class TestRequestLeave:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["total"]["days"] == 3
 
     async def test_the_balance_is_per_calendar_year(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -468,6 +473,7 @@ class TestRequestLeave:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["total"]["days"] == 2
 
     async def test_a_request_beyond_the_balance_is_accepted_when_negatives_are_allowed(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -478,6 +484,7 @@ class TestRequestLeave:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["total"]["days"] == 3
 
 
 class TestListLeaves:

@@ -69,6 +69,8 @@ class TestArchiveMember:
         )
 
         assert response.status_code == 200
+        read = await ws.owner.api.get(f"/members/{member.user_id}")
+        assert read.json()["data"]["status"] == "left"
 
     async def test_an_archived_member_is_still_listed_as_left(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -141,6 +143,8 @@ class TestArchiveMember:
         response = await ws.owner.api.delete(f"/members/{executive.user_id}")
 
         assert response.status_code == 200
+        read = await ws.owner.api.get(f"/members/{executive.user_id}")
+        assert read.json()["data"]["status"] == "left"
 
     async def test_archiving_twice_is_409(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

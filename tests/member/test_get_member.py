@@ -72,6 +72,8 @@ class TestGetMember:
         response = await member.api.get(f"/members/{member.user_id}")
 
         assert response.status_code == 200
+        assert response.json()["data"]["id"] == member.user_id
+        assert response.json()["data"]["email"] == member.email
 
     async def test_a_regular_user_cannot_read_a_colleague(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

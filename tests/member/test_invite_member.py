@@ -139,6 +139,8 @@ class TestInviteMember:
         response = await ws.owner.api.post("/members", json=invitee(workspace_id=ws.id), with_workspace=False)
 
         assert response.status_code == 201
+        invited = response.json()["data"]["user_id"]
+        assert (await ws.owner.api.get(f"/members/{invited}")).json()["data"]["status"] == "inactive"
 
     async def test_an_executive_manager_may_invite(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -147,6 +149,8 @@ class TestInviteMember:
         response = await executive.api.post("/members", json=invitee())
 
         assert response.status_code == 201
+        invited = response.json()["data"]["user_id"]
+        assert (await ws.owner.api.get(f"/members/{invited}")).json()["data"]["status"] == "inactive"
 
     async def test_a_project_viewer_may_be_invited(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

@@ -65,6 +65,7 @@ class TestListMembers:
         response = await read_only.get("/members")
 
         assert response.status_code == 200
+        assert ws.owner.user_id in {m["id"] for m in response.json()["data"]}
 
     async def test_another_workspace_is_403(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

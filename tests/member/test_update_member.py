@@ -295,6 +295,9 @@ class TestUpdateMember:
         response = await executive.api.put(f"/members/{executive.user_id}", json={"timezone": "Europe/Oslo"})
 
         assert response.status_code == 200
+        assert response.json()["data"]["timezone"] == "Europe/Oslo"
+        read = await ws.owner.api.get(f"/members/{executive.user_id}")
+        assert read.json()["data"]["timezone"] == "Europe/Oslo"
 
     async def test_an_executive_manager_may_not_change_their_own_role(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

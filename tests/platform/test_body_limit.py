@@ -87,6 +87,7 @@ class TestDeclaredLength:
         )
 
         assert response.status_code == 201, response.text
+        assert response.json()["data"]["name"] == "n"
 
     async def test_the_body_is_never_received(self, capped_client: httpx.AsyncClient) -> None:
         app: Any = capped_client.app  # type: ignore[attr-defined]
@@ -169,6 +170,7 @@ class TestEveryDoor:
         response = await ws.owner.api.post("/projects", json={"name": "Small"})
 
         assert response.status_code == 201, response.text
+        assert response.json()["data"]["name"] == "Small"
 
     def test_the_default_is_5_mib(self) -> None:
         assert Settings.model_fields["max_body_bytes"].default == 5 * 1024 * 1024

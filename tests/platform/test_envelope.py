@@ -180,6 +180,7 @@ class TestBadRequest:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["name"] == "x"
 
     async def test_workspace_id_given_twice_with_two_values_is_400(self, probe: Tenants) -> None:
         ws = await probe.workspace()
@@ -196,6 +197,7 @@ class TestBadRequest:
         response = await ws.owner.api.post(THINGS, json={"name": "x", "count": 1, "workspace_id": ws.id})
 
         assert response.status_code == 201
+        assert response.json()["data"]["name"] == "x"
 
 
 class TestUnauthenticated:
@@ -321,6 +323,8 @@ class TestForbidden:
         response = await read_only.get(THINGS)
 
         assert response.status_code == 200
+        full = await ws.owner.api.get(THINGS)
+        assert response.json()["data"] == full.json()["data"]
 
     async def test_a_write_only_token_may_not_read_and_the_message_names_the_scope(self, probe: Tenants) -> None:
         ws = await probe.workspace()

@@ -141,6 +141,7 @@ class TestAnonymousLimit:
         response = await ws.owner.api.get("/workspaces", with_workspace=False)
 
         assert response.status_code == 200
+        assert [w["id"] for w in response.json()["data"]] == [ws.id]
 
     async def test_unknown_routes_count_against_the_address(self, limited: LimitedFactory) -> None:
         tenants = await limited(5)

@@ -41,6 +41,7 @@ class TestWorkspaceIdGivenTwice:
         response = await _get(ws.owner.api, f"workspace_id={ws.id}&workspace_id={ws.id}")
 
         assert response.status_code == 200
+        assert response.json()["success"] is True
 
     async def test_the_same_number_spelt_twice_ways_is_the_same_value(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -48,6 +49,7 @@ class TestWorkspaceIdGivenTwice:
         response = await _get(ws.owner.api, f"workspace_id={ws.id}&workspace_id=0{ws.id}")
 
         assert response.status_code == 200
+        assert response.json()["success"] is True
 
     async def test_a_bad_second_value_is_400_invalid(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -78,6 +80,8 @@ class TestWorkspaceIdGivenTwice:
         )
 
         assert response.status_code == 201
+        created = await ws.owner.api.get(f"/projects/{response.json()['data']['id']}")
+        assert created.json()["data"]["name"] == "Once"
 
     async def test_a_body_naming_it_twice_with_two_values_is_400(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

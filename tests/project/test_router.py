@@ -202,6 +202,8 @@ class TestCreateProject:
         response = await manager.api.post("/projects", json={"name": "X"})
 
         assert response.status_code == 201
+        created = await ws.owner.api.get(f"/projects/{response.json()['data']['id']}")
+        assert created.json()["data"]["name"] == "X"
 
     async def test_creates_with_the_catalogue_fields_and_defaults(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -247,6 +249,8 @@ class TestCreateProject:
         response = await ws.owner.api.post("/projects", json={"workspace_id": ws.id, "name": "X"}, with_workspace=False)
 
         assert response.status_code == 201
+        created = await ws.owner.api.get(f"/projects/{response.json()['data']['id']}")
+        assert created.json()["data"]["name"] == "X"
 
     async def test_takes_is_billable_and_rate(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -317,6 +321,8 @@ class TestCreateProject:
         )
 
         assert response.status_code == 201
+        data = response.json()["data"]
+        assert (data["start_date"], data["deadline"]) == ("2024-03-01", "2024-03-01")
 
     async def test_bad_field_values_are_422_per_field(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

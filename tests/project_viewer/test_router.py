@@ -232,6 +232,7 @@ class TestGetProjectViewer:
         response = await viewer.api.get(f"/project-viewers/{viewer.user_id}")
 
         assert response.status_code == 200
+        assert response.json()["data"]["id"] == viewer.user_id
 
     async def test_a_viewer_cannot_read_another_viewer(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

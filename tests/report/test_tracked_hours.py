@@ -272,6 +272,8 @@ class TestTrackedHoursRoles:
         response = await api.get(PATH, params=RANGE)
 
         assert response.status_code == 200
+        full = await scenario.ws.owner.api.get(PATH, params=RANGE)
+        assert response.json()["data"] == full.json()["data"]
 
     async def test_a_token_without_read_scope_is_403(self, scenario: Scenario) -> None:
         api = await scenario.ws.token_for(scenario.ws.owner, frozenset({"write"}))

@@ -241,6 +241,8 @@ class TestCreateTask:
         response = await manager.api.post("/tasks", json={"project_id": project, "title": "x"})
 
         assert response.status_code == 201
+        created = response.json()["data"]
+        assert (created["project_id"], created["title"]) == (project, "x")
 
     async def test_a_team_manager_gets_404_on_other_projects(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()
@@ -539,6 +541,8 @@ class TestUpdateTask:
         response = await manager.api.put(f"/tasks/{task}", json={"title": "y"})
 
         assert response.status_code == 200
+        assert response.json()["data"]["title"] == "y"
+        assert (await ws.owner.api.get(f"/tasks/{task}")).json()["data"]["title"] == "y"
 
     async def test_records_a_task_updated_event(self, tenants: Tenants) -> None:
         ws = await tenants.workspace()

@@ -245,6 +245,8 @@ class TestGetTeam:
         response = await manager.api.get(f"/teams/{team_id}")
 
         assert response.status_code == 200
+        assert response.json()["data"]["id"] == team_id
+        assert manager.user_id in response.json()["data"]["manager_ids"]
 
 
 class TestUpdateTeam:

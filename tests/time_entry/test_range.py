@@ -69,6 +69,8 @@ class TestListARange:
         response = await b.ws.owner.api.get("/time-entries", params=week(b, "2026-01-01", "2026-01-31"))
 
         assert response.status_code == 200, response.text
+        assert response.json()["data"] == []
+        assert response.json()["meta"]["pagination"]["total"] == 0
 
     @pytest.mark.parametrize(
         ("params", "field", "message"),

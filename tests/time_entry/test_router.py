@@ -220,6 +220,11 @@ class TestCreateTimeEntry:
         )
 
         assert response.status_code == 201
+        [entry] = await b.day("2026-01-29")
+        assert (entry["start_time"], entry["end_time"]) == (
+            "2026-01-29T09:00:00.000000Z",
+            "2026-01-29T10:00:00.000000Z",
+        )
 
     async def test_workspace_id_in_the_body_is_accepted(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -237,6 +242,8 @@ class TestCreateTimeEntry:
         )
 
         assert response.status_code == 201
+        [entry] = await b.day("2026-01-29")
+        assert entry["id"] == response.json()["data"]["id"]
 
     async def test_records_a_created_event(self, tenants: Tenants) -> None:
         from sqlalchemy import select
@@ -339,6 +346,7 @@ class TestListTimeEntries:
         response = await manager.api.get("/time-entries", params={"user_id": b.member.user_id, "date": "2026-01-29"})
 
         assert response.status_code == 200
+        assert response.json()["data"] == []  # nothing booked yet: the read is allowed, and empty
 
     async def test_project_viewer_is_403(self, tenants: Tenants) -> None:
         b = await booked(tenants)
@@ -556,6 +564,7 @@ class TestDeleteTimeEntry:
         )
 
         assert response.status_code == 200
+        assert await b.day("2026-01-29") == []
 
     async def test_missing_workspace_id_is_400(self, tenants: Tenants) -> None:
         b = await booked(tenants)

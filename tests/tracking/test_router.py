@@ -190,6 +190,8 @@ class TestStopTracking:
         response = await b.member.api.post("/time-tracking/stop")
 
         assert response.status_code == 200
+        current = await b.member.api.get("/time-tracking/current-data")
+        assert current.json()["data"]["is_tracking"] is False
 
     async def test_stop_saves_only_what_does_not_overlap(
         self, tenants: Tenants, frozen: Callable[[datetime], None]

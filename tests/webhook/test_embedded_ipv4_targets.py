@@ -121,6 +121,7 @@ class TestRegistration:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["url"] == "https://[64:ff9b::5db8:d822]/h"
 
     async def test_a_name_resolving_to_an_embedded_private_address_is_refused(
         self, strict_tenants: Tenants, monkeypatch: pytest.MonkeyPatch

@@ -128,6 +128,7 @@ class TestPrivateTargetsOverTheApi:
         )
 
         assert response.status_code == 201
+        assert response.json()["data"]["url"] == "https://93.184.216.34/h"
 
 
 class TestDeliveryTimeCheck:
