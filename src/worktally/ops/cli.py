@@ -26,7 +26,7 @@ from worktally.core.logs import configure_logging
 from worktally.ops import backup as backups
 from worktally.ops import budget, metrics
 from worktally.ops import restore as restores
-from worktally.ops.backup_file import BackupError, read_header
+from worktally.ops.backup_file import BackupError, Summary, read_header
 
 
 def _emit(payload: dict[str, Any]) -> None:
@@ -82,6 +82,17 @@ def _progress(what: str) -> Iterator[tuple[Any, Any]]:
         yield on_start, on_rows
 
 
+def _done(file: Path, summary: Summary, started: float) -> dict[str, Any]:
+    """The JSON line a backup or a restore ends with."""
+    return {
+        "file": str(file),
+        "revision": summary.revision,
+        "rows": summary.rows,
+        "tables": summary.tables,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
 def backup_command(
     file: Annotated[Path, typer.Argument(help="Where to write the backup (gzip'd JSON lines).", dir_okay=False)],
 ) -> None:
@@ -94,16 +105,7 @@ def backup_command(
             summary = backups.backup(settings.database_url, file, on_start=on_start, progress=on_rows)
     except BackupError as error:
         _fail(str(error))
-    _emit(
-        {
-            "file": str(file),
-            "revision": summary.revision,
-            "rows": summary.rows,
-            "tables": summary.tables,
-            "bytes": file.stat().st_size,
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-    )
+    _emit({**_done(file, summary, started), "bytes": file.stat().st_size})
 
 
 def restore_command(
@@ -129,15 +131,7 @@ def restore_command(
             )
     except BackupError as error:
         _fail(str(error))
-    _emit(
-        {
-            "file": str(file),
-            "revision": summary.revision,
-            "rows": summary.rows,
-            "tables": summary.tables,
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-    )
+    _emit(_done(file, summary, started))
 
 
 def register(app: typer.Typer) -> None:

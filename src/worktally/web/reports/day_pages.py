@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.deps import SessionDep
 from worktally.core.timezones import zone
@@ -19,10 +20,16 @@ from worktally.web.reports.common import members_page, parse_date, render_report
 router = APIRouter(route_class=WebRoute)
 
 
-def _one_day(raw: str | None, frame: Frame, errors: dict[str, list[str]]) -> date:
+async def _day_report(
+    request: Request, session: AsyncSession, raw: str | None
+) -> tuple[Frame, date, dict[str, list[str]]]:
+    """The signed-in reader, the day asked for (today by default) and what the API would refuse of it."""
+    frame = await member_frame(request, session)
+    need(frame, "reports")
+    errors: dict[str, list[str]] = {}
     day = parse_date(raw, "date", errors) or frame.today
     params.in_timeline_window(day, frame.principal.timezone, errors)
-    return day
+    return frame, day, errors
 
 
 def _minutes_of_day(value: datetime, day: date, tz: ZoneInfo) -> int:
@@ -35,10 +42,7 @@ async def timeline_page(
     request: Request, session: SessionDep, date: str | None = None, page: str | None = None
 ) -> Response:
     """One day's entries per member across the day (bars), with the table of the same entries."""
-    frame = await member_frame(request, session)
-    need(frame, "reports")
-    errors: dict[str, list[str]] = {}
-    day = _one_day(date, frame, errors)
+    frame, day, errors = await _day_report(request, session, date)
     report = pagination = None
     chart = None
     if not errors:
@@ -83,10 +87,7 @@ async def attendance_page(
     request: Request, session: SessionDep, date: str | None = None, page: str | None = None
 ) -> Response:
     """One day's attendance per member: statuses, first start, last end, tracked against expected."""
-    frame = await member_frame(request, session)
-    need(frame, "reports")
-    errors: dict[str, list[str]] = {}
-    day = _one_day(date, frame, errors)
+    frame, day, errors = await _day_report(request, session, date)
     report = pagination = None
     if not errors:
         report, pagination = await reports.daily_attendance(
