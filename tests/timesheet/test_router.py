@@ -10,6 +10,7 @@ from sqlalchemy import update
 from tests.errors import assert_error_code
 from tests.factories import Tenants
 from tests.factories.structure import make_contract, make_project
+from tests.factories.time import make_entry
 from tests.time_entry.helpers import Booked, booked
 from worktally.db.models import Workspace
 
@@ -62,6 +63,27 @@ class TestListTimesheets:
         ]
         assert sheet["daily_breakdown"]["2026-01-28"][0]["project_id"] is None
         assert sheet["submitted_on"] is None
+
+    async def test_an_entry_across_midnight_counts_its_part_in_each_period(self, tenants: Tenants) -> None:
+        """Issue #13: the timesheet counts each entry's part in each of its days, as every report does, also for
+        an entry that began before the period (Sunday 23:00 to Monday 01:00)."""
+        b = await booked(tenants)
+        await make_entry(
+            b.ws,
+            b.member,
+            datetime(2026, 1, 25, 23, 0, tzinfo=UTC),
+            datetime(2026, 1, 26, 1, 0, tzinfo=UTC),
+            project_id=b.project_id,
+            contract_id=b.contract_id,
+        )
+
+        this_week = await timesheet(b)
+        last_week = await timesheet(b, date_from="2026-01-19", date_to="2026-01-25")
+
+        assert this_week["total_minutes"] == 60
+        assert [i["total_minutes"] for i in this_week["daily_breakdown"]["2026-01-26"]] == [60]
+        assert last_week["total_minutes"] == 60
+        assert [i["total_minutes"] for i in last_week["daily_breakdown"]["2026-01-25"]] == [60]
 
     async def test_listing_a_period_creates_timesheets_for_members(
         self, tenants: Tenants, frozen: Callable[[datetime], None]

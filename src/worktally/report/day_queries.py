@@ -32,13 +32,13 @@ from worktally.db.models import (
 )
 from worktally.report.queries import (
     ABSENCE_METHODS,
-    MAX_ENTRY_SPAN,
     AnySelect,
     Days,
     Reach,
     sum_seconds,
     whole_minutes,
 )
+from worktally.time_entry.rules import MAX_ENTRY_SPAN
 
 # --- one day: timeline and attendance -----------------------------------------------------------
 

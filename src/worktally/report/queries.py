@@ -9,8 +9,7 @@ its member's local start and end days, and split at local midnights only where n
   Its join key is its timezone; the others' key is NULL, so they pass the buckets without a comparison.
 
 Entries are found by ``started_at`` (the ``workspace_id, started_at`` index) looking back at most
-``MAX_ENTRY_SPAN`` before the range: a week is the longest an entry can be, as no contract allows more
-than 168 hours a week (D9, D13).
+``MAX_ENTRY_SPAN`` (``time_entry/rules.py``) before the range.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -64,11 +63,11 @@ from worktally.db.models import (
     Workspace,
 )
 from worktally.db.types import UTCDateTime
+from worktally.time_entry.rules import MAX_ENTRY_SPAN
 
 AnySelect = Select[*tuple[Any, ...]]
 Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 
-MAX_ENTRY_SPAN = timedelta(days=7)
 # Time that is not presence, for attendance (leave and holidays are reported on their own).
 ABSENCE_METHODS = ("Paid leave", "Paid holiday")
 LISTED_STATUSES = ("active", "left")

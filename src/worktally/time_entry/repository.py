@@ -11,6 +11,7 @@ from worktally.api.pagination import AnySelect
 from worktally.db.functions import greatest, least, seconds_between
 from worktally.db.models import Contract, Membership, Project, Task, TimeEntry
 from worktally.db.types import UTCDateTime
+from worktally.time_entry.rules import MAX_ENTRY_SPAN
 
 
 def _with_names() -> AnySelect:
@@ -129,7 +130,8 @@ async def booked_seconds(
 async def entries_with_rates(
     session: AsyncSession, workspace_id: int, user_ids: Sequence[int], start: datetime, end: datetime
 ) -> Sequence[Any]:
-    """Entries of ``user_ids`` starting in ``[start, end)`` with what a timesheet needs to total them."""
+    """Entries of ``user_ids`` that overlap ``[start, end)`` (one that began before it counts its part in it, as
+    in every report) with what a timesheet needs to total them."""
     if not user_ids:
         return []
     statement = (
@@ -158,8 +160,9 @@ async def entries_with_rates(
         .where(
             TimeEntry.workspace_id == workspace_id,
             TimeEntry.user_id.in_(list(user_ids)),
-            TimeEntry.started_at >= start,
+            TimeEntry.started_at >= start - MAX_ENTRY_SPAN,  # the index's range
             TimeEntry.started_at < end,
+            TimeEntry.ended_at > start,
         )
         .order_by(TimeEntry.started_at, TimeEntry.id)
     )

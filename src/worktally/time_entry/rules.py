@@ -17,6 +17,10 @@ from zoneinfo import ZoneInfo
 from worktally.core import billing
 from worktally.core.timezones import day_bounds, local_date, local_midnight_utc, week_start
 
+# The longest an entry can be: a week, as no contract allows more than 168 hours a week (D9, D13). Entries
+# that overlap a range are found by ``started_at`` (the ``workspace_id, started_at`` index) looking back this far.
+MAX_ENTRY_SPAN = timedelta(days=7)
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Interval:
