@@ -44,12 +44,25 @@ class TestMalformedLeaveInput:
 
         response = await ws.owner.api.post(
             "/leaves/policies",
-            content=b'{"name": "x", "unit": "days", "allowance": 1e400, "hours_per_day": NaN}',
+            content=b'{"name": "x", "unit": "days", "allowance": 1e400, "hours_per_day": 1e400}',
             headers={"Content-Type": "application/json"},
         )
 
         assert_error_code(response, 422, "validation_failed")
         assert {"allowance", "hours_per_day"} <= set(response.json()["errors"])
+
+    async def test_nan_is_not_json_and_stores_nothing(self, tenants: Tenants) -> None:
+        ws = await tenants.workspace()
+
+        response = await ws.owner.api.post(
+            "/leaves/policies",
+            content=b'{"name": "x", "unit": "days", "allowance": 1, "hours_per_day": NaN}',
+            headers={"Content-Type": "application/json"},
+        )
+        listed = await ws.owner.api.get("/leaves/policies")
+
+        assert_error_code(response, 400, "invalid_json")
+        assert listed.json()["data"] == []
 
     @pytest.mark.parametrize(
         "params",

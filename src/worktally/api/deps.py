@@ -37,6 +37,20 @@ _DB_KEY = "worktally.db"  # the request's RequestDb, in the ASGI scope
 KEYED_WRITE = "worktally.keyed_write"  # the request's idempotency.KeyedWrite (D18): require() claims the key
 
 
+def _not_json(constant: str) -> Any:
+    raise json.JSONDecodeError(f"{constant} is not JSON (RFC 8259 has no such number)", constant, 0)
+
+
+class StrictJsonRequest(Request):
+    """A request whose JSON body is JSON as RFC 8259 says: Python's decoder also reads ``NaN``, ``Infinity``
+    and ``-Infinity``, which are not, and which D2 refuses as any other undecodable body (400 ``invalid_json``)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = json.loads(await self.body(), parse_constant=_not_json)
+        return self._json
+
+
 class TransactionalRoute(APIRoute):
     """One transaction per request: commit when the handler returns, roll back when it raises.
 
@@ -48,6 +62,7 @@ class TransactionalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            request = StrictJsonRequest(request.scope, request.receive)
             if request.method not in _READ_METHODS or request.app.state.engine.dialect.name != "sqlite":
                 return await transaction(request)
             try:
