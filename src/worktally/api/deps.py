@@ -62,7 +62,7 @@ class TransactionalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
-            request = StrictJsonRequest(request.scope, request.receive)
+            request = StrictJsonRequest(request.scope, request.receive)  # a wrapper: costs no parse nor read
             if request.method not in _READ_METHODS or request.app.state.engine.dialect.name != "sqlite":
                 return await transaction(request)
             try:

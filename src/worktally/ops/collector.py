@@ -6,8 +6,8 @@ generation is collected every 10,000 allocations instead of 700 (a request alloc
 
 The measurement that keeps it, in the same run against the same app untuned (``make bench``:
 ``bench/api_overhead.py`` serves a second app with ``WORKTALLY_GC_TUNED=false``): on 2026-12-04 (2 cores,
-wrk and the asyncio client) the tuned app answered 1.18x and 1.21x the untuned one's ``GET /workspaces``,
-1.12x and 1.20x its ``GET /projects/{id}``. And in
+wrk and the asyncio client, three runs) the tuned app answered 1.18-1.21x the untuned one's
+``GET /workspaces`` and 1.03-1.20x its ``GET /projects/{id}``. And in
 ``make bench-reports``, about 40 % of a month's tracked-hours report's Python time went to full passes
 before (``bench/README.md``).
 """
