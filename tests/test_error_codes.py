@@ -6,6 +6,7 @@ The counting is ``scripts/count-status-only-asserts``. The API's answers carry t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from types import ModuleType
@@ -21,13 +22,17 @@ def _counter() -> ModuleType:
     return module
 
 
-def test_no_api_test_asserts_a_4xx_status_without_its_error_code() -> None:
-    counter = _counter()
-    found = {
+def _found(lines_of: Callable[[Path], list[int]], pattern: str) -> dict[str, list[int]]:
+    """Every test file matching ``pattern`` with the lines ``lines_of`` finds in it."""
+    return {
         str(path.relative_to(ROOT)): lines
-        for path in sorted((ROOT / "tests").rglob("*.py"))
-        if (lines := counter.status_only(path))
+        for path in sorted((ROOT / "tests").rglob(pattern))
+        if (lines := lines_of(path))
     }
+
+
+def test_no_api_test_asserts_a_4xx_status_without_its_error_code() -> None:
+    found = _found(_counter().status_only, "*.py")
 
     assert not found, (
         "assert the error code too: tests.errors.assert_error_code(response, status, code), or for a page "
@@ -37,12 +42,7 @@ def test_no_api_test_asserts_a_4xx_status_without_its_error_code() -> None:
 
 
 def test_no_success_test_asserts_only_its_status() -> None:
-    counter = _counter()
-    found = {
-        str(path.relative_to(ROOT)): lines
-        for path in sorted((ROOT / "tests").rglob("test_*.py"))
-        if (lines := counter.success_only(path))
-    }
+    found = _found(_counter().success_only, "test_*.py")
 
     assert not found, ("assert the state the request changed or the data it answered, not only 2xx", found)
 

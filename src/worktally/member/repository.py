@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
+from worktally.db import prepared
 from worktally.db.models import Invitation, Membership, Team, TeamMember, User, Workspace
 from worktally.db.prepared import PreparedRead
-from worktally.db.prepared import Row as Row_
 
 
 def _first_team(column: Any) -> Any:
@@ -222,6 +222,6 @@ _TIME_MEMBER = PreparedRead(
 )
 
 
-async def time_member(session: AsyncSession, workspace_id: int, user_id: int) -> Row_ | None:
+async def time_member(session: AsyncSession, workspace_id: int, user_id: int) -> prepared.Row | None:
     """The user, membership (any status) and workspace settings time needs, in the session's transaction."""
     return await _TIME_MEMBER.first_in(session, workspace_id=workspace_id, user_id=user_id)
