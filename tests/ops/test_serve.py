@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,18 @@ def postgres_url() -> Iterator[str]:
     upgrade(url)
     yield url
     drop_postgres_database(server, name)
+
+
+def _until_both_workers_sampled(http: httpx.Client, pool_size: float) -> None:
+    """Until every worker has started and sampled its pools (the shared gauge sums them), at most 30 s: the
+    server answers as soon as its first worker is up, and the second may still be starting."""
+    deadline = time.monotonic() + 30
+    while (
+        value(http.get("/metrics", headers={"Connection": "close"}).text, "worktally_db_pool_size", pool="session")
+        != pool_size
+    ):
+        assert time.monotonic() < deadline, "the second worker never sampled its pools"
+        time.sleep(0.1)
 
 
 class TestConnectionBudget:
@@ -66,6 +79,7 @@ class TestConnectionBudget:
         env = cli_env(postgres_url, WORKTALLY_DB_POOL_SIZE="2", WORKTALLY_LOG_LEVEL="INFO", WORKTALLY_LOG_FORMAT="json")
 
         with serving(env, tmp_path, workers=2) as server, httpx.Client(base_url=server.base_url) as http:
+            _until_both_workers_sampled(http, 2 * 4)
             for _ in range(20):
                 http.get("/livez", headers={"Connection": "close"}).raise_for_status()
             scraped = [http.get("/metrics", headers={"Connection": "close"}).text for _ in range(4)]
