@@ -40,7 +40,10 @@ async def counting_statements(app: Any) -> AsyncIterator[list[str]]:
         watch(dbapi_connection.driver_connection)
 
     pool = app.state.read_pool
+    reader = app.state.sqlite_reader  # SQLite: the prepared reads made in the loop's thread (db/sqlite_reader.py)
     event.listen(engine, "before_cursor_execute", count)
+    if reader is not None:
+        event.listen(reader.engine, "before_cursor_execute", count)
     if pool is not None:
         acquire = pool.acquire
 
@@ -56,6 +59,8 @@ async def counting_statements(app: Any) -> AsyncIterator[list[str]]:
         await asyncio.sleep(0)  # asyncpg calls query loggers with call_soon: one turn of the loop runs them
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        if reader is not None:
+            event.remove(reader.engine, "before_cursor_execute", count)
         if pool is not None:
             event.remove(engine, "checkout", checked_out)
             del pool.acquire  # the class's own again

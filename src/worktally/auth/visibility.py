@@ -105,10 +105,21 @@ def user_ids(principal: Principal) -> IdSubquery | None:
     return select(_me(principal))
 
 
+def sees_user_at_once(principal: Principal, user_id: int) -> bool | None:
+    """``sees_user`` where no query is needed: a caller who reads everyone's time, or only their own."""
+    if principal.can(P.TIME_READ_ALL):
+        return True
+    if not principal.can(P.TIME_READ_TEAM) and not principal.can(P.TIME_READ_MANAGED):
+        return user_id == principal.user_id
+    return None
+
+
 async def sees_user(session: AsyncSession, principal: Principal, user_id: int) -> bool:
     """D6: may the caller read this member's time?"""
+    known = sees_user_at_once(principal, user_id)
+    if known is not None:
+        return known
     visible = user_ids(principal)
-    if visible is None:
-        return True
+    assert visible is not None
     found = (await session.execute(select(literal(1)).where(literal(user_id).in_(visible)))).first()
     return found is not None

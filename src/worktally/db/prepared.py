@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worktally.db.read_pool import ReadPool
+from worktally.db.sqlite_reader import SqliteReader
 
 Row = Mapping[Any, Any]  # column name → value (an asyncpg Record or SQLAlchemy's RowMapping)
 AnySelect = Select[*tuple[Any, ...]]
@@ -40,17 +41,37 @@ class RequestDb:
     """One request's database: a lazily opened session and, on PostgreSQL, a driver connection for reads.
 
     It holds at most one pooled connection at a time: the session's once there is one, else one of the
-    read pool's.
+    read pool's. On SQLite, until the session is opened, prepared reads run on the process's ``SqliteReader``
+    (``db/sqlite_reader.py``), in the loop's thread.
     """
 
-    __slots__ = ("_raw", "_read_pool", "_session", "_sessionmaker", "is_postgres")
+    __slots__ = ("_raw", "_read_pool", "_session", "_sessionmaker", "_sqlite_reader", "is_postgres")
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], read_pool: ReadPool | None) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        read_pool: ReadPool | None,
+        sqlite_reader: SqliteReader | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._read_pool = read_pool
+        self._sqlite_reader = sqlite_reader
         self._session: AsyncSession | None = None
         self._raw: Any = None  # an asyncpg.Connection of the read pool
         self.is_postgres = read_pool is not None
+
+    @classmethod
+    def in_session(cls, session: AsyncSession) -> RequestDb:
+        """Prepared reads inside a session someone else holds (a page's): they run in its transaction, and
+        the holder ends it (do not ``finish`` this one)."""
+        db = cls(async_sessionmaker(), None)
+        db._session = session
+        db.is_postgres = session.get_bind().dialect.name == "postgresql"
+        return db
+
+    def sqlite_reader(self) -> SqliteReader | None:
+        """The loop-thread reader, while this request has no session (so no transaction) of its own."""
+        return self._sqlite_reader if self._session is None else None
 
     async def session(self) -> AsyncSession:
         if self._session is None:
@@ -153,6 +174,9 @@ class PreparedRead:
         if db.is_postgres:
             row: Row | None = await self._fetch(db, params, one=True)
             return row
+        reader = db.sqlite_reader()
+        if reader is not None:
+            return reader.first(self.statement, params)
         result = await (await db.session()).execute(self.statement, params)
         return result.mappings().first()
 
@@ -172,5 +196,8 @@ class PreparedRead:
         if db.is_postgres:
             rows: Sequence[Row] = await self._fetch(db, params, one=False)
             return rows
+        reader = db.sqlite_reader()
+        if reader is not None:
+            return reader.all(self.statement, params)
         result = await (await db.session()).execute(self.statement, params)
         return result.mappings().all()

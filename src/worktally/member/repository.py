@@ -222,6 +222,11 @@ _TIME_MEMBER = PreparedRead(
 )
 
 
-async def time_member(session: AsyncSession, workspace_id: int, user_id: int) -> prepared.Row | None:
-    """The user, membership (any status) and workspace settings time needs, in the session's transaction."""
-    return await _TIME_MEMBER.first_in(session, workspace_id=workspace_id, user_id=user_id)
+async def time_member(
+    source: AsyncSession | prepared.RequestDb, workspace_id: int, user_id: int
+) -> prepared.Row | None:
+    """The user, membership (any status) and workspace settings time needs: in the session's transaction, or
+    for a request that only reads, as its ``RequestDb`` reads."""
+    if isinstance(source, prepared.RequestDb):
+        return await _TIME_MEMBER.first(source, workspace_id=workspace_id, user_id=user_id)
+    return await _TIME_MEMBER.first_in(source, workspace_id=workspace_id, user_id=user_id)

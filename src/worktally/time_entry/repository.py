@@ -4,12 +4,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, select, text
+from sqlalchemy import and_, bindparam, case, delete, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worktally.api.pagination import AnySelect
+from worktally.api.envelope import Pagination
+from worktally.api.pagination import AnySelect, PageParams, paginate_prepared
 from worktally.db.functions import greatest, least, seconds_between
 from worktally.db.models import Contract, Membership, Project, Task, TimeEntry
+from worktally.db.prepared import PreparedRead, RequestDb, Row
 from worktally.db.types import UTCDateTime
 from worktally.time_entry.rules import MAX_ENTRY_SPAN
 
@@ -34,27 +36,77 @@ async def get_with_names(session: AsyncSession, workspace_id: int, entry_id: str
     ).first()
 
 
-def day_statement(
+# A member's entries that start within [start, end), in time order, with their project's and task's names and
+# the total for D5's meta in the same statement: built once for each of the list's optional filters
+# (``api/pagination.paginate_prepared``), rows without ORM entities.
+_LISTED = (
+    TimeEntry.id,
+    TimeEntry.user_id,
+    TimeEntry.contract_id,
+    TimeEntry.project_id,
+    TimeEntry.task_id,
+    TimeEntry.activity_description,
+    TimeEntry.method,
+    TimeEntry.started_at,
+    TimeEntry.ended_at,
+    TimeEntry.duration_minutes,
+    Project.name.label("project_name"),
+    Task.title.label("task_title"),
+)
+
+
+def _range_statements(*, by_project: bool, by_task: bool) -> tuple[PreparedRead, PreparedRead]:
+    where = [
+        TimeEntry.workspace_id == bindparam("workspace_id"),
+        TimeEntry.user_id == bindparam("user_id"),
+        TimeEntry.started_at >= bindparam("start"),
+        TimeEntry.started_at < bindparam("end"),
+    ]
+    if by_project:
+        where.append(TimeEntry.project_id == bindparam("project_id"))
+    if by_task:
+        where.append(TimeEntry.task_id == bindparam("task_id"))
+    page = (
+        select(*_LISTED, func.count().over().label("total"))
+        .outerjoin(Project, Project.id == TimeEntry.project_id)
+        .outerjoin(Task, Task.id == TimeEntry.task_id)
+        .where(*where)
+        .order_by(TimeEntry.started_at, TimeEntry.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    count = select(func.count().label("total")).select_from(TimeEntry).where(*where)
+    return PreparedRead(page), PreparedRead(count)
+
+
+_RANGE = {
+    (by_project, by_task): _range_statements(by_project=by_project, by_task=by_task)
+    for by_project in (False, True)
+    for by_task in (False, True)
+}
+
+
+async def entries_starting_between(
+    db: RequestDb,
     workspace_id: int,
     user_id: int,
     start: datetime,
     end: datetime,
+    page: PageParams,
     *,
     project_id: int | None,
     task_id: int | None,
-) -> AnySelect:
-    """A member's entries that start within ``[start, end)``, in time order."""
-    statement = _with_names().where(
-        TimeEntry.workspace_id == workspace_id,
-        TimeEntry.user_id == user_id,
-        TimeEntry.started_at >= start,
-        TimeEntry.started_at < end,
-    )
+) -> tuple[Sequence[Row], Pagination]:
+    """One page of a member's entries that start within ``[start, end)``, in time order, and its meta (D5)."""
+    listed, count = _RANGE[(project_id is not None, task_id is not None)]
+    filters: dict[str, int] = {}
     if project_id is not None:
-        statement = statement.where(TimeEntry.project_id == project_id)
+        filters["project_id"] = project_id
     if task_id is not None:
-        statement = statement.where(TimeEntry.task_id == task_id)
-    return statement.order_by(TimeEntry.started_at, TimeEntry.id)
+        filters["task_id"] = task_id
+    return await paginate_prepared(
+        db, listed, count, page, workspace_id=workspace_id, user_id=user_id, start=start, end=end, **filters
+    )
 
 
 async def overlapping(

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
-from worktally.api.deps import SessionDep, require
+from worktally.api.deps import SessionDep, request_db, require
 from worktally.api.envelope import Envelope, meta, ok, paginated
 from worktally.api.fields import id_query
 from worktally.api.pagination import PageParams, page_params
@@ -36,7 +36,7 @@ _EXTENSION = {"x-worktally-extension": True}
 @router.get("", response_model=Envelope[list[TimeEntryRead]])
 async def list_time_entries(
     principal: TimeRead,
-    session: SessionDep,
+    request: Request,
     user_id: Annotated[int, id_query("The member whose time to list.")],
     page: Annotated[PageParams, Depends(page_params(default=20, maximum=50))],
     date: Annotated[
@@ -60,8 +60,16 @@ async def list_time_entries(
 ) -> Envelope[list[TimeEntryRead]]:
     """List a member's time entries for one day (or, as an extension, for a range of up to 31 days)."""
     first, last = _days(date, date_from, date_to)
+    # request_db(request), not a session: a list that only reads opens no transaction (db/prepared.py).
     items, pagination = await service.list_entries(
-        session, principal, user_id=user_id, first=first, last=last, project_id=project_id, task_id=task_id, page=page
+        request_db(request),
+        principal,
+        user_id=user_id,
+        first=first,
+        last=last,
+        project_id=project_id,
+        task_id=task_id,
+        page=page,
     )
     return paginated(items, pagination, message="Time entries retrieved successfully")
 

@@ -14,13 +14,14 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
-from worktally.api.pagination import PageParams, paginate
+from worktally.api.pagination import PageParams
 from worktally.auth.principal import Principal
-from worktally.auth.visibility import sees_user
+from worktally.auth.visibility import sees_user, sees_user_at_once
 from worktally.core import timezones
 from worktally.core.errors import ForbiddenError, ValidationError
 from worktally.core.updates import given_fields
 from worktally.db.models import TimeEntry
+from worktally.db.prepared import RequestDb, Row
 from worktally.time_entry import repository, rules
 from worktally.time_entry.errors import TimeEntryNotFoundError, TimeOverlapError, WeeklyLimitError
 from worktally.time_entry.rules import Interval, Window
@@ -159,7 +160,7 @@ async def save_interval(
 
 
 async def list_entries(
-    session: AsyncSession,
+    db: RequestDb,
     principal: Principal,
     *,
     user_id: int,
@@ -169,16 +170,41 @@ async def list_entries(
     task_id: int | None,
     page: PageParams,
 ) -> tuple[list[TimeEntryRead], Pagination]:
-    """The member's entries that start on the days ``first``..``last`` (their own days, D9), in time order."""
-    if not await sees_user(session, principal, user_id):
+    """The member's entries that start on the days ``first``..``last`` (their own days, D9), in time order.
+
+    Prepared reads only (``db/prepared.py``): no session, so no transaction, unless the caller's visibility
+    needs one to be checked.
+    """
+    seen = sees_user_at_once(principal, user_id)
+    if not (seen if seen is not None else await sees_user(await db.session(), principal, user_id)):
         raise ForbiddenError("You may not read this member's time.", code="role_forbidden")
-    member = await member_for_read(session, principal.workspace_id, user_id)
+    member = await member_for_read(db, principal.workspace_id, user_id)
     start, end = timezones.day_bounds(first, member.tz)[0], timezones.day_bounds(last, member.tz)[1]
-    statement = repository.day_statement(
-        principal.workspace_id, user_id, start, end, project_id=project_id, task_id=task_id
+    rows, meta = await repository.entries_starting_between(
+        db, principal.workspace_id, user_id, start, end, page, project_id=project_id, task_id=task_id
     )
-    rows, meta = await paginate(session, statement, page)
-    return [to_read(r[0], member, r.project_name, r.task_title) for r in rows], meta
+    return [listed_to_read(row, member) for row in rows], meta
+
+
+def listed_to_read(row: Row, member: MemberInfo) -> TimeEntryRead:
+    """A row of ``repository.entries_starting_between`` as the API answers it."""
+    started_at = row["started_at"]
+    return TimeEntryRead(
+        id=row["id"],
+        user_id=row["user_id"],
+        contract_id=row["contract_id"],
+        project_id=row["project_id"],
+        project_name=row["project_name"],
+        task_id=row["task_id"],
+        task_title=row["task_title"],
+        activity_description=row["activity_description"],
+        method=row["method"],
+        date=timezones.local_date(started_at, member.tz),
+        start_time=started_at,
+        end_time=row["ended_at"],
+        duration_minutes=row["duration_minutes"],
+        total_minutes=row["duration_minutes"],
+    )
 
 
 def _span(day: date, start_time: str, end_time: str, member: MemberInfo) -> Interval:

@@ -16,6 +16,7 @@ from worktally.contract import repository as contract_repository
 from worktally.core.errors import NotFoundError, ValidationError
 from worktally.core.timezones import zone
 from worktally.db.models import Contract, Project, Task
+from worktally.db.prepared import RequestDb
 from worktally.db.repository import valid_id
 from worktally.member import repository as member_repository
 from worktally.task import repository as task_repository
@@ -74,11 +75,11 @@ class Target:
         return self.task.title if self.task else None
 
 
-async def find_member(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo | None:
-    """A member of the workspace (any status), or None."""
+async def find_member(source: AsyncSession | RequestDb, workspace_id: int, user_id: int) -> MemberInfo | None:
+    """A member of the workspace (any status), or None: in a session's transaction, or as a request reads."""
     if not valid_id(user_id):  # past the id columns' range no member can exist
         return None
-    row = await member_repository.time_member(session, workspace_id, user_id)
+    row = await member_repository.time_member(source, workspace_id, user_id)
     if row is None:
         return None
     return MemberInfo(
@@ -110,8 +111,8 @@ async def member_for_write(
     return member
 
 
-async def member_for_read(session: AsyncSession, workspace_id: int, user_id: int) -> MemberInfo:
-    member = await find_member(session, workspace_id, user_id)
+async def member_for_read(source: AsyncSession | RequestDb, workspace_id: int, user_id: int) -> MemberInfo:
+    member = await find_member(source, workspace_id, user_id)
     if member is None:
         raise NotFoundError("Member not found.", code="member_not_found")
     return member

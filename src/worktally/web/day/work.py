@@ -19,6 +19,7 @@ from worktally.auth.principal import Principal
 from worktally.contract import service as contracts
 from worktally.contract.schemas import ContractFilters
 from worktally.core.errors import ValidationError
+from worktally.db.prepared import RequestDb
 from worktally.task import service as tasks
 from worktally.task.schemas import TaskFilters
 from worktally.time_entry import service as time_entries
@@ -113,7 +114,7 @@ async def day_entries(
     """The member's entries of ``day`` (to ``last``; their timezone, D9), as ``GET /time-entries`` lists them."""
     return await every_page(
         lambda page: time_entries.list_entries(
-            session,
+            RequestDb.in_session(session),
             principal,
             user_id=principal.user_id,
             first=day,
