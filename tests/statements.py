@@ -40,7 +40,7 @@ async def counting_statements(app: Any) -> AsyncIterator[list[str]]:
         watch(dbapi_connection.driver_connection)
 
     pool = app.state.read_pool
-    reader = app.state.sqlite_reader  # SQLite: the prepared reads made in the loop's thread (db/sqlite_reader.py)
+    reader = app.state.sqlite  # SQLite: the prepared reads made in the loop's thread (db/sqlite_access.py)
     event.listen(engine, "before_cursor_execute", count)
     if reader is not None:
         event.listen(reader.engine, "before_cursor_execute", count)

@@ -26,7 +26,7 @@ from worktally.contract.router import router as contract_router
 from worktally.core.logs import install_redaction
 from worktally.db.read_pool import create_read_pool
 from worktally.db.session import create_engine_for, create_sessionmaker
-from worktally.db.sqlite_reader import create_sqlite_reader
+from worktally.db.sqlite_access import create_sqlite_access
 from worktally.expense.router import router as expense_router
 from worktally.leave.router import router as leave_router
 from worktally.mcp_server import McpEndpoint
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.read_pool = create_read_pool(engine, settings.db_pool_size)
-        app.state.sqlite_reader = create_sqlite_reader(settings.database_url)
+        app.state.sqlite = create_sqlite_access(settings.database_url)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
         webhook_worker = None
         if settings.webhooks_inprocess_worker:
@@ -101,8 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await webhook_worker.stop()
             if app.state.read_pool is not None:
                 await app.state.read_pool.close()
-            if app.state.sqlite_reader is not None:
-                app.state.sqlite_reader.close()
+            if app.state.sqlite is not None:
+                app.state.sqlite.close()
             await engine.dispose()
             dispose_sync_engine(app.state)
 

@@ -55,7 +55,7 @@ class WorktallyTokenVerifier:
 
     async def verify_token(self, token: str) -> AccessToken | None:
         state = self._app.state
-        db = RequestDb(state.sessionmaker, state.read_pool, state.sqlite_reader)
+        db = RequestDb(state.sessionmaker, state.read_pool, state.sqlite)
         done = False
         try:
             caller = await identify(db, token)

@@ -109,7 +109,7 @@ def request_db(request: Request) -> RequestDb:
     db: RequestDb | None = scope.get(_DB_KEY)
     if db is None:
         state = request.app.state
-        db = scope[_DB_KEY] = RequestDb(state.sessionmaker, state.read_pool, state.sqlite_reader)
+        db = scope[_DB_KEY] = RequestDb(state.sessionmaker, state.read_pool, state.sqlite)
     return db
 
 

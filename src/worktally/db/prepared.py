@@ -28,7 +28,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worktally.db.read_pool import ReadPool
-from worktally.db.sqlite_reader import SqliteReader
+from worktally.db.session import write_lock_up_front
+from worktally.db.sqlite_access import SqliteAccess
 
 Row = Mapping[Any, Any]  # column name → value (an asyncpg Record or SQLAlchemy's RowMapping)
 AnySelect = Select[*tuple[Any, ...]]
@@ -41,23 +42,25 @@ class RequestDb:
     """One request's database: a lazily opened session and, on PostgreSQL, a driver connection for reads.
 
     It holds at most one pooled connection at a time: the session's once there is one, else one of the
-    read pool's. On SQLite, until the session is opened, prepared reads run on the process's ``SqliteReader``
-    (``db/sqlite_reader.py``), in the loop's thread.
+    read pool's. On SQLite, until the session is opened, prepared reads run on the process's ``SqliteAccess``
+    (``db/sqlite_access.py``), in the loop's thread; and a session that will write waits for its turn in the
+    process's queue of writers first, and holds it until ``finish``.
     """
 
-    __slots__ = ("_raw", "_read_pool", "_session", "_sessionmaker", "_sqlite_reader", "is_postgres")
+    __slots__ = ("_queued", "_raw", "_read_pool", "_session", "_sessionmaker", "_sqlite", "is_postgres")
 
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         read_pool: ReadPool | None,
-        sqlite_reader: SqliteReader | None = None,
+        sqlite: SqliteAccess | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._read_pool = read_pool
-        self._sqlite_reader = sqlite_reader
+        self._sqlite = sqlite
         self._session: AsyncSession | None = None
         self._raw: Any = None  # an asyncpg.Connection of the read pool
+        self._queued = False  # SQLite: this request holds the process's turn to write
         self.is_postgres = read_pool is not None
 
     @classmethod
@@ -69,13 +72,16 @@ class RequestDb:
         db.is_postgres = session.get_bind().dialect.name == "postgresql"
         return db
 
-    def sqlite_reader(self) -> SqliteReader | None:
+    def sqlite_reads(self) -> SqliteAccess | None:
         """The loop-thread reader, while this request has no session (so no transaction) of its own."""
-        return self._sqlite_reader if self._session is None else None
+        return self._sqlite if self._session is None else None
 
     async def session(self) -> AsyncSession:
         if self._session is None:
             await self._release_raw()
+            if self._sqlite is not None and write_lock_up_front():
+                await self._sqlite.writers.acquire()
+                self._queued = True
             self._session = self._sessionmaker()
         return self._session
 
@@ -112,6 +118,10 @@ class RequestDb:
                 if session is not None:
                     await session.close()
             finally:
+                if self._queued:
+                    self._queued = False
+                    assert self._sqlite is not None
+                    self._sqlite.writers.release()
                 await self._release_raw()
 
 
@@ -174,7 +184,7 @@ class PreparedRead:
         if db.is_postgres:
             row: Row | None = await self._fetch(db, params, one=True)
             return row
-        reader = db.sqlite_reader()
+        reader = db.sqlite_reads()
         if reader is not None:
             return reader.first(self.statement, params)
         result = await (await db.session()).execute(self.statement, params)
@@ -196,7 +206,7 @@ class PreparedRead:
         if db.is_postgres:
             rows: Sequence[Row] = await self._fetch(db, params, one=False)
             return rows
-        reader = db.sqlite_reader()
+        reader = db.sqlite_reads()
         if reader is not None:
             return reader.all(self.statement, params)
         result = await (await db.session()).execute(self.statement, params)

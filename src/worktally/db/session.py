@@ -68,6 +68,11 @@ def reads_deferred() -> Iterator[None]:
         _WRITE_LOCK_UP_FRONT.reset(token)
 
 
+def write_lock_up_front() -> bool:
+    """Whether a SQLite transaction begun now takes the write lock as it begins (outside ``reads_deferred``)."""
+    return _WRITE_LOCK_UP_FRONT.get()
+
+
 def is_lock_conflict(error: BaseException) -> bool:
     """A SQLite write refused for another writer's lock (SQLITE_BUSY and its extended codes)."""
     original = getattr(error, "orig", None)

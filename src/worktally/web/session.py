@@ -40,7 +40,7 @@ async def _session_still_valid(scope: Scope, session: dict[str, Any]) -> bool:
     if user_id is None or version is None:
         return False
     state = scope["app"].state
-    db = RequestDb(state.sessionmaker, state.read_pool, state.sqlite_reader)
+    db = RequestDb(state.sessionmaker, state.read_pool, state.sqlite)
     try:
         row = await _SESSION_VERSION.first(db, user_id=user_id)
     finally:

@@ -1,6 +1,7 @@
-"""SQLite: the prepared reads of a request that has not begun a transaction, run in the event loop's thread.
+"""SQLite, as one process uses it: a read-only connection for the hot reads, in the event loop's thread, and
+one queue for the process's writers.
 
-aiosqlite runs every call (cursor, execute, fetch, close) on a thread of its own and hands the result back to
+**Reads.** aiosqlite runs every call (cursor, execute, fetch, close) on a thread of its own and hands the result back to
 the event loop: a small indexed read costs tens of microseconds in SQLite and several hand-overs around it.
 ``make bench-peers`` measures a member's day (a token, a member, a page of entries) with it and without it.
 
@@ -10,10 +11,19 @@ transaction (autocommit). In WAL mode a reader never waits for a writer, nor a w
 not held by a lock; the connection is ``query_only`` so that it can never take one. A report or anything
 else that reads many rows keeps going through the session (aiosqlite's thread), so that it does not hold the
 loop. Once a request has opened its session, its reads go there, in its transaction (``RequestDb``).
+
+**Writers.** SQLite lets one connection write at a time; a transaction that begins while another holds the
+lock waits in SQLite's busy handler, which sleeps and polls (1, 2, 5, 10 ... 100 ms), so the writers of one
+process take turns in no order and the unlucky wait seconds (``make bench-peers`` measured the create's p99 at
+30-40x its p50). So a request that will write (its session begins ``BEGIN IMMEDIATE``) first waits for its turn
+in ``writers``, a FIFO ``asyncio.Lock``, and holds it until its transaction ends (``RequestDb.finish``): the
+process's writers are served in order, and the busy handler only waits for another process (a second worker,
+the CLI). Reads (``reads_deferred``) never queue.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,10 +43,12 @@ def _reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class SqliteReader:
-    """One autocommit, read-only connection to the database file, for reads made in the loop's thread."""
+class SqliteAccess:
+    """One autocommit, read-only connection to the database file, for reads made in the loop's thread, and the
+    queue of the process's writers."""
 
     def __init__(self, url: str) -> None:
+        self.writers = asyncio.Lock()  # FIFO: waiters are woken in the order they came
         self.engine: Engine = create_engine(
             sync_url(url),
             poolclass=StaticPool,
@@ -71,9 +83,9 @@ class SqliteReader:
         self.engine.dispose()
 
 
-def create_sqlite_reader(url: str) -> SqliteReader | None:
-    """The reader for a SQLite file (None for PostgreSQL, and for ``:memory:``, which another connection would
-    not see); close it at shutdown."""
+def create_sqlite_access(url: str) -> SqliteAccess | None:
+    """For a SQLite file (None for PostgreSQL, and for ``:memory:``, which another connection would not see);
+    create it in the event loop that serves, close it at shutdown."""
     if not url.startswith("sqlite") or ":memory:" in url:
         return None
-    return SqliteReader(url)
+    return SqliteAccess(url)
