@@ -8,6 +8,10 @@ over ``httpx.ASGITransport`` with the caller's token, so the API's scopes, roles
 and rate limit apply to every tool call exactly as to any other call with that token.
 
 Stateless and JSON-only: every POST is one request with its answer, no session kept between requests.
+
+The SDK (and httpx, which brings its command line's rich, pygments and click) is imported and started on
+the first request to these routes, not when the server starts: a server that no assistant talks to never
+loads it (issue #14's memory point; the note of that issue has the resident memory before and after).
 """
 
 from __future__ import annotations
@@ -19,12 +23,6 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-from mcp.server.auth.middleware.auth_context import get_access_token
-from mcp.server.auth.provider import AccessToken
-from mcp.server.auth.settings import AuthSettings
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import AnyHttpUrl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -36,6 +34,7 @@ from worktally.auth.tokens import identify
 from worktally.db.prepared import RequestDb
 
 if TYPE_CHECKING:
+    from mcp.server.auth.provider import AccessToken
     from worktally_client.mcp_tools import Api, WorktallyMCP
 
 log = logging.getLogger("worktally.mcp")
@@ -54,6 +53,8 @@ class WorktallyTokenVerifier:
         self._app = app
 
     async def verify_token(self, token: str) -> AccessToken | None:
+        from mcp.server.auth.provider import AccessToken
+
         state = self._app.state
         db = RequestDb(state.sessionmaker, state.read_pool, state.sqlite)
         done = False
@@ -81,6 +82,11 @@ class McpEndpoint:
         self._app = app
         self.public_url = public_url
         self._running: ASGIApp | None = None
+        self._serving = False  # inside the app's lifespan
+        self._unavailable = False  # the client package is not installed
+        self._starting = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
         self.routes: list[BaseRoute] = [
             Route(MCP_PATH, endpoint=self),
             Route(METADATA_PATH, endpoint=self, methods=["GET", "OPTIONS"]),
@@ -90,6 +96,9 @@ class McpEndpoint:
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[Api]:
         """The API client of the tool call's caller: their token, into this app."""
+        import httpx
+        from mcp.server.auth.middleware.auth_context import get_access_token
+        from mcp.server.mcpserver.exceptions import ToolError
         from worktally_client.mcp_tools import connect_api
 
         access = get_access_token()
@@ -104,6 +113,8 @@ class McpEndpoint:
             await client.close()
 
     def _server(self) -> tuple[WorktallyMCP, ASGIApp]:
+        from mcp.server.auth.settings import AuthSettings
+        from mcp.server.transport_security import TransportSecuritySettings
         from worktally_client.mcp_tools import WorktallyMCP
 
         resource = f"{self.public_url}{MCP_PATH}"
@@ -153,42 +164,58 @@ class McpEndpoint:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        """Runs the SDK's session manager for the app's lifespan (create_app).
-
-        In a task of its own: the manager's task group must end in the task that began it, and a lifespan may
-        be entered and left by different tasks (as pytest's session fixtures do).
-        """
-        try:
-            server, http_app = self._server()
-        except ImportError:  # a server installed without the client package: /mcp says so
-            log.warning("/mcp is off: it needs the worktally-client package with its mcp extra")
-            yield
-            return
-        started, stop = asyncio.Event(), asyncio.Event()
-
-        async def serve() -> None:
-            async with server.session_manager.run():
-                started.set()
-                await stop.wait()
-
-        task = asyncio.create_task(serve(), name="worktally-mcp")
-        waiter = asyncio.create_task(started.wait())
-        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
-        if task.done():
-            task.result()  # raises what stopped it
-        self._running = http_app
+        """The app's lifespan (create_app): the SDK's session manager, once a request has started it, stops
+        with the app."""
+        self._serving = True
         try:
             yield
         finally:
+            self._serving = False
+            task, self._task = self._task, None
             self._running = None
-            stop.set()
-            await task
+            if task is not None:
+                self._stop.set()
+                await task
+
+    async def _started(self) -> ASGIApp | None:
+        """The SDK's app, imported and started on the first request (None without the client package).
+
+        The session manager runs in a task of its own: its task group must end in the task that began it,
+        which is neither this request's nor the lifespan's (a lifespan may be entered and left by different
+        tasks, as pytest's session fixtures do).
+        """
+        async with self._starting:
+            if self._running is not None or self._unavailable or not self._serving:
+                return self._running
+            try:
+                server, http_app = self._server()
+            except ImportError:  # a server installed without the client package: /mcp says so
+                log.warning("/mcp is off: it needs the worktally-client package with its mcp extra")
+                self._unavailable = True
+                return None
+            started, self._stop = asyncio.Event(), asyncio.Event()
+            stop = self._stop
+
+            async def serve() -> None:
+                async with server.session_manager.run():
+                    started.set()
+                    await stop.wait()
+
+            task = asyncio.create_task(serve(), name="worktally-mcp")
+            waiter = asyncio.create_task(started.wait())
+            await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if task.done():
+                task.result()  # raises what stopped it
+            self._task = task
+            self._running = http_app
+            return http_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._running is None:
+        running = self._running or await self._started()
+        if running is None:
             description = "MCP needs the worktally-client package: pip install 'worktally-client[mcp]'."
             response = JSONResponse({"error": "not_available", "error_description": description}, status_code=503)
             await response(scope, receive, send)
             return
-        await self._running(scope, receive, send)
+        await running(scope, receive, send)

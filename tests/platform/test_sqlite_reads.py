@@ -108,3 +108,90 @@ async def test_a_read_that_writes_after_another_writer_committed_runs_again(
     assert [t["user_id"] for t in listed.json()["data"]] == [member.user_id]
     again = await ws.owner.api.get("/timesheets", params={"user_id": member.user_id})
     assert again.json()["data"] == listed.json()["data"]
+
+
+def _counted(engine: Any) -> tuple[list[str], Any]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    return statements, count
+
+
+async def test_a_list_that_only_reads_runs_on_the_loop_reader_and_sees_the_last_commit(
+    tenants: Tenants, app: Any
+) -> None:
+    """db/sqlite_access.py: the token, the member and the page of GET /time-entries, without aiosqlite."""
+    ws = await tenants.workspace()
+    day = "2026-10-21"
+    params = {"user_id": ws.owner.user_id, "date": day}
+    await ws.owner.api.get("/time-entries", params=params)  # the token's last use is written now
+    reader, session_engine = app.state.sqlite.engine, app.state.engine.sync_engine
+    on_reader, count_reader = _counted(reader)
+    in_session, count_session = _counted(session_engine)
+    try:
+        empty = await ws.owner.api.get("/time-entries", params=params)
+        read_by_the_empty_list = len(on_reader)
+        created = await ws.owner.api.post(
+            "/time-entries", json={"user_id": ws.owner.user_id, "date": day, "start_time": "09:00", "end_time": "10:00"}
+        )
+        before, read_before = len(in_session), len(on_reader)
+        listed = await ws.owner.api.get("/time-entries", params=params)
+    finally:
+        event.remove(reader, "before_cursor_execute", count_reader)
+        event.remove(session_engine, "before_cursor_execute", count_session)
+
+    assert empty.status_code == 200, empty.text
+    assert empty.json()["data"] == []
+    assert created.status_code == 201, created.text
+    assert [e["id"] for e in listed.json()["data"]] == [created.json()["data"]["id"]]
+    assert listed.json()["meta"]["pagination"]["total"] == 1
+    assert len(in_session) == before  # the list sent nothing through the session
+    assert read_by_the_empty_list == 3  # the token with the membership, the member, the page
+    assert len(on_reader) - read_before == 3
+
+
+async def test_the_loop_reader_cannot_write(app: Any) -> None:
+    with pytest.raises(Exception, match="readonly|read-only|query_only|attempt to write"):
+        with app.state.sqlite.engine.connect() as connection:
+            connection.exec_driver_sql("UPDATE workspaces SET name = 'x'")
+
+
+async def test_writers_of_one_process_take_turns_in_order(tenants: Tenants, app: Any) -> None:
+    """db/sqlite_access.py: concurrent writes wait in one FIFO queue, so that no two write transactions of
+    the process are open at once (none waits in SQLite's busy handler), and each is answered."""
+    ws = await tenants.workspace()
+    await ws.owner.api.get("/projects")  # the token's last use is written now
+    writers = app.state.sqlite.writers
+    open_at_once, most = 0, 0
+    engine = app.state.engine.sync_engine
+
+    def began(conn: Any) -> None:
+        nonlocal open_at_once, most
+        open_at_once += 1
+        most = max(most, open_at_once)
+        assert writers.locked()  # a write transaction only ever begins with the process's turn held
+
+    def ended(conn: Any) -> None:
+        nonlocal open_at_once
+        open_at_once -= 1
+
+    event.listen(engine, "begin", began)
+    event.listen(engine, "commit", ended)
+    event.listen(engine, "rollback", ended)
+    try:
+        responses = await asyncio.gather(
+            *(ws.owner.api.post("/projects", json={"name": f"Queued {n}"}) for n in range(12))
+        )
+    finally:
+        event.remove(engine, "begin", began)
+        event.remove(engine, "commit", ended)
+        event.remove(engine, "rollback", ended)
+
+    assert [r.status_code for r in responses] == [201] * 12, [r.text for r in responses]
+    assert most == 1
+    assert not writers.locked()
+    listed = await ws.owner.api.get("/projects", params={"per_page": 50})
+    assert sorted(p["name"] for p in listed.json()["data"]) == sorted(f"Queued {n}" for n in range(12))
