@@ -202,6 +202,18 @@ class PreparedRead:
             raise DBAPIError(self._sql, arguments, error) from error
         return row
 
+    async def all_in(self, session: AsyncSession, **params: Any) -> Sequence[Row]:
+        """``all`` inside a service's transaction: on the session's own asyncpg connection on PostgreSQL."""
+        if session.get_bind().dialect.name != "postgresql":
+            return (await session.execute(self.statement, params)).mappings().all()
+        arguments = self._arguments(params)
+        driver = await session_driver(session)
+        try:
+            rows: Sequence[Row] = await driver.fetch(self._sql, *arguments)
+        except asyncpg.PostgresError as error:  # same handling as any other statement's (api/errors)
+            raise DBAPIError(self._sql, arguments, error) from error
+        return rows
+
     async def all(self, db: RequestDb, **params: Any) -> Sequence[Row]:
         if db.is_postgres:
             rows: Sequence[Row] = await self._fetch(db, params, one=False)

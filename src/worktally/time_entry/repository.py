@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, literal, select, text
+from sqlalchemy import and_, bindparam, case, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
@@ -133,6 +133,62 @@ async def overlapping(
     return (await session.execute(statement.order_by(TimeEntry.started_at, TimeEntry.id))).scalars().all()
 
 
+def _spans_statement(*, excluding: bool) -> PreparedRead:
+    where = [
+        TimeEntry.workspace_id == bindparam("workspace_id"),
+        TimeEntry.user_id == bindparam("user_id"),
+        TimeEntry.started_at < bindparam("end"),
+        TimeEntry.ended_at > bindparam("start"),
+    ]
+    if excluding:
+        where.append(TimeEntry.id != bindparam("exclude_id"))
+    return PreparedRead(select(TimeEntry.started_at, TimeEntry.ended_at).where(*where))
+
+
+_SPANS = {excluding: _spans_statement(excluding=excluding) for excluding in (False, True)}
+
+
+async def overlapping_spans(
+    session: AsyncSession,
+    workspace_id: int,
+    user_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_id: str | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """(start, end) of the member's entries that overlap ``[start, end)`` (half-open, D9): what saving time
+    subtracts, read by a statement built once."""
+    params: dict[str, Any] = {"workspace_id": workspace_id, "user_id": user_id, "start": start, "end": end}
+    if exclude_id is not None:
+        params["exclude_id"] = exclude_id
+    rows = await _SPANS[exclude_id is not None].all_in(session, **params)
+    return [(row["started_at"], row["ended_at"]) for row in rows]
+
+
+def _booked_statement(windows: int, *, excluding: bool) -> PreparedRead:
+    """The seconds of a member's time on a contract inside each of ``windows`` windows (``s0``/``e0``, ...)."""
+    sums = []
+    for n in range(windows):
+        start, end = bindparam(f"s{n}", type_=UTCDateTime()), bindparam(f"e{n}", type_=UTCDateTime())
+        overlap = seconds_between(least(TimeEntry.ended_at, end), greatest(TimeEntry.started_at, start))
+        inside = and_(TimeEntry.started_at < end, TimeEntry.ended_at > start)
+        sums.append(func.coalesce(func.sum(case((inside, overlap), else_=0)), 0).label(f"w{n}"))
+    where = [
+        TimeEntry.workspace_id == bindparam("workspace_id"),
+        TimeEntry.user_id == bindparam("user_id"),
+        TimeEntry.contract_id == bindparam("contract_id"),
+        TimeEntry.started_at < bindparam("last_end"),
+        TimeEntry.ended_at > bindparam("first_start"),
+    ]
+    if excluding:
+        where.append(TimeEntry.id != bindparam("exclude_id"))
+    return PreparedRead(select(*sums).where(*where))
+
+
+_BOOKED: dict[tuple[int, bool], PreparedRead] = {}  # built on first use: (windows, excluding)
+
+
 async def booked_seconds(
     session: AsyncSession,
     workspace_id: int,
@@ -145,38 +201,28 @@ async def booked_seconds(
     """Seconds of the member's time on ``contract_id`` inside each of ``windows``, summed in SQL in one statement.
 
     The weekly limit's question (D9): only a number per week comes back, however many entries the week holds.
+    The statement is built once for each number of windows (an interval spans one week, or a few).
     """
     if not windows:
         return []
-    sums = [
-        func.coalesce(
-            func.sum(
-                case(
-                    (
-                        and_(TimeEntry.started_at < end, TimeEntry.ended_at > start),
-                        seconds_between(
-                            least(TimeEntry.ended_at, literal(end, UTCDateTime())),
-                            greatest(TimeEntry.started_at, literal(start, UTCDateTime())),
-                        ),
-                    ),
-                    else_=0,
-                )
-            ),
-            0,
-        )
-        for start, end in windows
-    ]
-    statement = select(*sums).where(
-        TimeEntry.workspace_id == workspace_id,
-        TimeEntry.user_id == user_id,
-        TimeEntry.contract_id == contract_id,
-        TimeEntry.started_at < max(end for _, end in windows),
-        TimeEntry.ended_at > min(start for start, _ in windows),
-    )
+    key = (len(windows), exclude_id is not None)
+    statement = _BOOKED.get(key)
+    if statement is None:
+        statement = _BOOKED[key] = _booked_statement(len(windows), excluding=exclude_id is not None)
+    params: dict[str, Any] = {
+        "workspace_id": workspace_id,
+        "user_id": user_id,
+        "contract_id": contract_id,
+        "first_start": min(start for start, _ in windows),
+        "last_end": max(end for _, end in windows),
+    }
+    for n, (start, end) in enumerate(windows):
+        params[f"s{n}"], params[f"e{n}"] = start, end
     if exclude_id is not None:
-        statement = statement.where(TimeEntry.id != exclude_id)
-    row = (await session.execute(statement)).one()
-    return [int(value) for value in row]
+        params["exclude_id"] = exclude_id
+    row = await statement.first_in(session, **params)
+    assert row is not None  # an aggregate without GROUP BY answers one row
+    return [int(row[f"w{n}"]) for n in range(len(windows))]
 
 
 async def entries_with_rates(

@@ -95,10 +95,10 @@ async def _fit(
 ) -> list[Interval]:
     await repository.lock_member_time(session, workspace_id, member.user_id)
     await timesheets.guard_not_approved(session, workspace_id, member, [interval])
-    others = await repository.overlapping(
+    others = await repository.overlapping_spans(
         session, workspace_id, member.user_id, interval.start, interval.end, exclude_id=exclude_id
     )
-    free = rules.subtract(interval, [Interval(e.started_at, e.ended_at) for e in others])
+    free = rules.subtract(interval, [Interval(start, end) for start, end in others])
     if not free:
         raise TimeOverlapError()
     windows: list[Window] = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +12,7 @@ from worktally.auth.visibility import IdSubquery
 from worktally.core.clock import utc_now
 from worktally.core.ids import new_public_id
 from worktally.db.models import Membership, Timesheet, User
+from worktally.db.prepared import PreparedRead
 from worktally.db.repository import get_in_workspace
 
 
@@ -19,20 +20,25 @@ async def get(session: AsyncSession, workspace_id: int, timesheet_id: str) -> Ti
     return await get_in_workspace(session, Timesheet, workspace_id, timesheet_id)
 
 
+_APPROVED_BETWEEN = PreparedRead(
+    select(Timesheet.id)
+    .where(
+        Timesheet.workspace_id == bindparam("workspace_id"),
+        Timesheet.user_id == bindparam("user_id"),
+        Timesheet.status == "approved",
+        Timesheet.date_from <= bindparam("last"),
+        Timesheet.date_to >= bindparam("first"),
+    )
+    .limit(1)
+)
+
+
 async def any_approved_between(session: AsyncSession, workspace_id: int, user_id: int, first: date, last: date) -> bool:
-    found = (
-        await session.execute(
-            select(Timesheet.id)
-            .where(
-                Timesheet.workspace_id == workspace_id,
-                Timesheet.user_id == user_id,
-                Timesheet.status == "approved",
-                Timesheet.date_from <= last,
-                Timesheet.date_to >= first,
-            )
-            .limit(1)
-        )
-    ).first()
+    """Whether an approved timesheet of the member covers a day of ``first``..``last`` (built once: every
+    save of time asks)."""
+    found = await _APPROVED_BETWEEN.first_in(
+        session, workspace_id=workspace_id, user_id=user_id, first=first, last=last
+    )
     return found is not None
 
 
