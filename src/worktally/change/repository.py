@@ -6,7 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, delete, func, insert, literal, literal_column, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.change.kinds import REACH, ChangeRef
@@ -29,8 +41,24 @@ def _workspace_lock(workspace_id: int, *, shared: bool) -> Any:
     return lock(literal(FEED_LOCK, Integer), bindparam("lock_workspace_id", workspace_id, type_=Integer))
 
 
+_CHANGE_COLUMNS = ("workspace_id", "type", "resource_id", "op", "user_id", "project_id", "event_id", "changed_at")
+_CHANGES: Table = Change.__table__  # type: ignore[assignment]  # Core: the ORM would take a dict of values for a bulk insert
+_INSERT_CHANGE = insert(_CHANGES)
+# PostgreSQL: the same INSERT, its values selected under the workspace's feed lock taken in shared mode.
+_INSERT_CHANGE_LOCKED = insert(_CHANGES).from_select(
+    [_CHANGES.c[name] for name in _CHANGE_COLUMNS],
+    select(*(bindparam(name, type_=_CHANGES.c[name].type) for name in _CHANGE_COLUMNS)).select_from(
+        select(
+            func.pg_advisory_xact_lock_shared(
+                literal(FEED_LOCK, Integer), bindparam("workspace_id", type_=Integer)
+            ).label("locked")
+        ).subquery()
+    ),
+)
+
+
 async def add(session: AsyncSession, *, workspace_id: int, event_id: str, ref: ChangeRef, changed_at: datetime) -> None:
-    """Insert one change in the session's transaction.
+    """Insert one change in the session's transaction (statements built once: every event records one).
 
     On PostgreSQL the INSERT first takes the workspace's feed lock in shared mode (in the same statement: no
     extra round trip), so the change's id is drawn only while the lock is held, until the commit.
@@ -45,13 +73,7 @@ async def add(session: AsyncSession, *, workspace_id: int, event_id: str, ref: C
         "event_id": event_id,
         "changed_at": changed_at,
     }
-    if not _is_postgres(session):
-        await session.execute(insert(Change).values(values))
-        return
-    locked = select(_workspace_lock(workspace_id, shared=True).label("locked")).subquery()
-    columns = [getattr(Change, name) for name in values]
-    rows = select(*(literal(value, type_=column.type) for value, column in zip(values.values(), columns, strict=True)))
-    await session.execute(insert(Change).from_select(columns, rows.select_from(locked)))
+    await session.execute(_INSERT_CHANGE_LOCKED if _is_postgres(session) else _INSERT_CHANGE, values)
 
 
 async def page(

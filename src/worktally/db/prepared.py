@@ -126,7 +126,13 @@ class RequestDb:
 
 
 async def session_driver(session: AsyncSession) -> Any:
-    """The ``asyncpg.Connection`` under the session's connection (in its transaction, once one has begun)."""
+    """The ``asyncpg.Connection`` under the session's connection (in its transaction, once one has begun).
+
+    What the session holds pending is flushed first, as SQLAlchemy's autoflush would before a query: a read
+    on the driver must see the transaction's own changes.
+    """
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
     connection = await session.connection()
     return (await connection.get_raw_connection()).driver_connection
 

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.db.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
+from worktally.db.prepared import PreparedRead
 from worktally.db.repository import get_in_workspace
 
 
@@ -20,14 +22,20 @@ def active_webhooks(workspace_id: int) -> Select[Webhook]:
     )
 
 
-async def subscriptions(session: AsyncSession, workspace_id: int) -> Sequence[tuple[str, list[str]]]:
-    """Id and subscribed event types of each live, active webhook of the workspace (D11: who gets an event)."""
-    rows = await session.execute(
-        select(Webhook.id, Webhook.events).where(
-            Webhook.workspace_id == workspace_id, Webhook.is_active.is_(True), Webhook.deleted_at.is_(None)
-        )
+_SUBSCRIPTIONS = PreparedRead(
+    select(Webhook.id, Webhook.events).where(
+        Webhook.workspace_id == bindparam("workspace_id"), Webhook.is_active.is_(True), Webhook.deleted_at.is_(None)
     )
-    return [(webhook_id, events) for webhook_id, events in rows.all()]
+)
+
+
+async def subscriptions(session: AsyncSession, workspace_id: int) -> Sequence[tuple[str, list[str]]]:
+    """Id and subscribed event types of each live, active webhook of the workspace (D11: who gets an event).
+
+    Built once: every recorded event asks. On PostgreSQL the driver hands the JSON column over as its text.
+    """
+    rows = await _SUBSCRIPTIONS.all_in(session, workspace_id=workspace_id)
+    return [(row["id"], json.loads(row["events"]) if isinstance(row["events"], str) else row["events"]) for row in rows]
 
 
 async def get_webhook(session: AsyncSession, workspace_id: int, webhook_id: str) -> Webhook | None:
