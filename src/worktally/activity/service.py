@@ -43,8 +43,10 @@ async def record(session: AsyncSession, principal: Principal, body: ActivityRepo
     now = utc_now()
     first, last = min(slots), max(slots) + SLOT
     tracked = [
-        Interval(e.started_at, e.ended_at)
-        for e in await entries.overlapping(session, principal.workspace_id, principal.user_id, first, last)
+        Interval(start, end)
+        for start, end in await entries.overlapping_spans(
+            session, principal.workspace_id, principal.user_id, first, last
+        )
     ]
     running = await trackers.get_running(session, principal.workspace_id, principal.user_id)
     if running is not None and running.started_at < now:

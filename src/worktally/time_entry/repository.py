@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, case, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.envelope import Pagination
@@ -109,40 +109,24 @@ async def entries_starting_between(
     )
 
 
-async def overlapping(
-    session: AsyncSession,
-    workspace_id: int,
-    user_id: int,
-    start: datetime,
-    end: datetime,
-    *,
-    exclude_id: str | None = None,
-    contract_id: int | None = None,
-) -> Sequence[TimeEntry]:
-    """The member's entries that overlap ``[start, end)`` (half-open, D9)."""
-    statement = select(TimeEntry).where(
-        TimeEntry.workspace_id == workspace_id,
-        TimeEntry.user_id == user_id,
-        TimeEntry.started_at < end,
-        TimeEntry.ended_at > start,
-    )
-    if exclude_id is not None:
-        statement = statement.where(TimeEntry.id != exclude_id)
-    if contract_id is not None:
-        statement = statement.where(TimeEntry.contract_id == contract_id)
-    return (await session.execute(statement.order_by(TimeEntry.started_at, TimeEntry.id))).scalars().all()
-
-
-def _spans_statement(*, excluding: bool) -> PreparedRead:
+def _overlapping(start: str, end: str, *, excluding: bool) -> list[ColumnElement[bool]]:
+    """A member's entries (``:workspace_id``, ``:user_id``) that overlap ``[:start, :end)`` (half-open, D9), but
+    ``:exclude_id`` when ``excluding``: the conditions of the statements below, as named parameters."""
     where = [
         TimeEntry.workspace_id == bindparam("workspace_id"),
         TimeEntry.user_id == bindparam("user_id"),
-        TimeEntry.started_at < bindparam("end"),
-        TimeEntry.ended_at > bindparam("start"),
+        TimeEntry.started_at < bindparam(end, type_=UTCDateTime()),
+        TimeEntry.ended_at > bindparam(start, type_=UTCDateTime()),
     ]
     if excluding:
         where.append(TimeEntry.id != bindparam("exclude_id"))
-    return PreparedRead(select(TimeEntry.started_at, TimeEntry.ended_at).where(*where))
+    return where
+
+
+def _spans_statement(*, excluding: bool) -> PreparedRead:
+    return PreparedRead(
+        select(TimeEntry.started_at, TimeEntry.ended_at).where(*_overlapping("start", "end", excluding=excluding))
+    )
 
 
 _SPANS = {excluding: _spans_statement(excluding=excluding) for excluding in (False, True)}
@@ -175,14 +159,9 @@ def _booked_statement(windows: int, *, excluding: bool) -> PreparedRead:
         inside = and_(TimeEntry.started_at < end, TimeEntry.ended_at > start)
         sums.append(func.coalesce(func.sum(case((inside, overlap), else_=0)), 0).label(f"w{n}"))
     where = [
-        TimeEntry.workspace_id == bindparam("workspace_id"),
-        TimeEntry.user_id == bindparam("user_id"),
+        *_overlapping("first_start", "last_end", excluding=excluding),
         TimeEntry.contract_id == bindparam("contract_id"),
-        TimeEntry.started_at < bindparam("last_end"),
-        TimeEntry.ended_at > bindparam("first_start"),
     ]
-    if excluding:
-        where.append(TimeEntry.id != bindparam("exclude_id"))
     return PreparedRead(select(*sums).where(*where))
 
 
