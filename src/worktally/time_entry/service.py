@@ -65,23 +65,24 @@ class Saved:
         )
 
 
+_ENTRY_FIELDS = (
+    "id",
+    "user_id",
+    "contract_id",
+    "project_id",
+    "task_id",
+    "activity_description",
+    "method",
+    "started_at",
+    "ended_at",
+    "duration_minutes",
+)
+
+
 def to_read(entry: TimeEntry, member: MemberInfo, project_name: str | None, task_title: str | None) -> TimeEntryRead:
-    return TimeEntryRead(
-        id=entry.id,
-        user_id=entry.user_id,
-        contract_id=entry.contract_id,
-        project_id=entry.project_id,
-        project_name=project_name,
-        task_id=entry.task_id,
-        task_title=task_title,
-        activity_description=entry.activity_description,
-        method=entry.method,
-        date=timezones.local_date(entry.started_at, member.tz),
-        start_time=entry.started_at,
-        end_time=entry.ended_at,
-        duration_minutes=entry.duration_minutes,
-        total_minutes=entry.duration_minutes,
-    )
+    """A stored entry as the API answers it (the same answer as a listed row's)."""
+    values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    return listed_to_read({**values, "project_name": project_name, "task_title": task_title}, member)
 
 
 async def _fit(
@@ -187,7 +188,8 @@ async def list_entries(
 
 
 def listed_to_read(row: Row, member: MemberInfo) -> TimeEntryRead:
-    """A row of ``repository.entries_starting_between`` as the API answers it."""
+    """A row of ``repository.entries_starting_between`` (``_ENTRY_FIELDS`` with the project's name and the
+    task's title) as the API answers it: the one place an entry's answer is made."""
     started_at = row["started_at"]
     return TimeEntryRead(
         id=row["id"],
