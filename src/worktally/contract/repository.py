@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, and_, select
+from sqlalchemy import Row, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.fields import valid_id
 from worktally.api.pagination import AnySelect
 from worktally.auth.visibility import IdSubquery
 from worktally.contract.schemas import ContractFilters
+from worktally.db import prepared
 from worktally.db.models import Contract, Membership, Project, User
 
 ContractRow = Row[Any]
@@ -90,25 +91,35 @@ async def membership(session: AsyncSession, workspace_id: int, user_id: int) -> 
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def live_contract_and_project(
+# The contract time is saved on, with its project unless archived: every save of time on a contract asks.
+_LIVE_CONTRACT_WITH_PROJECT = prepared.PreparedRead(
+    select(
+        Contract.id,
+        Contract.status,
+        Contract.weekly_hours_limit,
+        Project.id.label("project_id"),
+        Project.name.label("project_name"),
+    )
+    .outerjoin(Project, and_(Project.id == Contract.project_id, Project.deleted_at.is_(None)))
+    .where(
+        Contract.id == bindparam("contract_id"),
+        Contract.workspace_id == bindparam("workspace_id"),
+        Contract.user_id == bindparam("user_id"),
+        Contract.deleted_at.is_(None),
+    )
+)
+
+
+async def live_contract_with_project(
     session: AsyncSession, workspace_id: int, user_id: int, contract_id: int
-) -> tuple[Contract, Project | None] | None:
-    """The member's live contract and its project, None when the project is archived; None for no such contract."""
+) -> prepared.Row | None:
+    """The member's live contract (``id``, ``status``, ``weekly_hours_limit``) with its project's ``project_id``
+    and ``project_name``, both None when the project is archived; None for no such contract."""
     if not valid_id(contract_id):
         return None
-    found = (
-        await session.execute(
-            select(Contract, Project)
-            .outerjoin(Project, and_(Project.id == Contract.project_id, Project.deleted_at.is_(None)))
-            .where(
-                Contract.id == contract_id,
-                Contract.workspace_id == workspace_id,
-                Contract.user_id == user_id,
-                Contract.deleted_at.is_(None),
-            )
-        )
-    ).first()
-    return (found[0], found[1]) if found is not None else None
+    return await _LIVE_CONTRACT_WITH_PROJECT.first_in(
+        session, workspace_id=workspace_id, user_id=user_id, contract_id=contract_id
+    )
 
 
 async def live_contract_on_project(

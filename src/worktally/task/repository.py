@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.api.fields import valid_id
 from worktally.auth.visibility import IdSubquery
 from worktally.db.models import Contract, Project, Task, TaskAssignee, User
+from worktally.db.prepared import PreparedRead, Row
 from worktally.db.repository import get_in_workspace
 from worktally.task.schemas import TaskAssigneeRead, TaskFilters
 
@@ -94,17 +95,20 @@ async def remove_assignees(session: AsyncSession, task_id: int, user_ids: Collec
         )
 
 
-async def live_task_of_project(session: AsyncSession, workspace_id: int, project_id: int, task_id: int) -> Task | None:
-    """A live task of ``project_id``, or None."""
+_LIVE_TASK_OF_PROJECT = PreparedRead(
+    select(Task.id, Task.title).where(
+        Task.id == bindparam("task_id"),
+        Task.workspace_id == bindparam("workspace_id"),
+        Task.project_id == bindparam("project_id"),
+        Task.deleted_at.is_(None),
+    )
+)
+
+
+async def live_task_of_project(session: AsyncSession, workspace_id: int, project_id: int, task_id: int) -> Row | None:
+    """A live task of ``project_id`` (its ``id`` and ``title``), or None."""
     if not valid_id(task_id):
         return None
-    return (
-        await session.execute(
-            select(Task).where(
-                Task.id == task_id,
-                Task.workspace_id == workspace_id,
-                Task.project_id == project_id,
-                Task.deleted_at.is_(None),
-            )
-        )
-    ).scalar_one_or_none()
+    return await _LIVE_TASK_OF_PROJECT.first_in(
+        session, workspace_id=workspace_id, project_id=project_id, task_id=task_id
+    )

@@ -103,11 +103,11 @@ async def _fit(
     if not free:
         raise TimeOverlapError()
     windows: list[Window] = []
-    if target.contract is not None:
-        limit_seconds = target.contract.weekly_hours_limit * 3600
+    if target.contract_id is not None and target.weekly_hours_limit is not None:
+        limit_seconds = target.weekly_hours_limit * 3600
         weeks = rules.week_windows(interval, member.tz)
         used = await repository.booked_seconds(
-            session, workspace_id, member.user_id, target.contract.id, weeks, exclude_id=exclude_id
+            session, workspace_id, member.user_id, target.contract_id, weeks, exclude_id=exclude_id
         )
         windows = [
             Window(start, end, limit_seconds - seconds) for (start, end), seconds in zip(weeks, used, strict=True)

@@ -50,29 +50,13 @@ class MemberInfo:
 class Target:
     """The contract (and so the project) and task time is booked on; all None for untracked time."""
 
-    contract: Contract | None = None
-    project: Project | None = None
-    task: Task | None = None
-
-    @property
-    def contract_id(self) -> int | None:
-        return self.contract.id if self.contract else None
-
-    @property
-    def project_id(self) -> int | None:
-        return self.project.id if self.project else None
-
-    @property
-    def task_id(self) -> int | None:
-        return self.task.id if self.task else None
-
-    @property
-    def project_name(self) -> str | None:
-        return self.project.name if self.project else None
-
-    @property
-    def task_title(self) -> str | None:
-        return self.task.title if self.task else None
+    contract_id: int | None = None
+    contract_status: str | None = None
+    weekly_hours_limit: int | None = None  # the contract's, in hours a week
+    project_id: int | None = None
+    project_name: str | None = None
+    task_id: int | None = None
+    task_title: str | None = None
 
 
 async def find_member(source: AsyncSession | RequestDb, workspace_id: int, user_id: int) -> MemberInfo | None:
@@ -131,18 +115,25 @@ async def resolve_target(
         if task_id is not None:
             raise ValidationError({"task_id": ["A task can only be given together with a contract_id."]})
         return Target()
-    found = await contract_repository.live_contract_and_project(session, workspace_id, user_id, contract_id)
-    if found is None:
+    contract = await contract_repository.live_contract_with_project(session, workspace_id, user_id, contract_id)
+    if contract is None:
         raise ValidationError({"contract_id": ["The selected contract does not belong to this member."]})
-    contract, project = found
-    if project is None:
+    if contract["project_id"] is None:
         raise ValidationError({"contract_id": ["The contract's project is archived."]})
     task = None
     if task_id is not None:
-        task = await task_repository.live_task_of_project(session, workspace_id, project.id, task_id)
+        task = await task_repository.live_task_of_project(session, workspace_id, contract["project_id"], task_id)
         if task is None:
             raise ValidationError({"task_id": ["The selected task does not belong to the contract's project."]})
-    return Target(contract=contract, project=project, task=task)
+    return Target(
+        contract_id=contract["id"],
+        contract_status=contract["status"],
+        weekly_hours_limit=contract["weekly_hours_limit"],
+        project_id=contract["project_id"],
+        project_name=contract["project_name"],
+        task_id=task["id"] if task is not None else None,
+        task_title=task["title"] if task is not None else None,
+    )
 
 
 async def contract_for_project(session: AsyncSession, workspace_id: int, user_id: int, project_id: int) -> int | None:
@@ -157,4 +148,12 @@ async def existing_target(
     contract = await session.get(Contract, contract_id) if contract_id is not None else None
     project = await session.get(Project, project_id) if project_id is not None else None
     task = await session.get(Task, task_id) if task_id is not None else None
-    return Target(contract=contract, project=project, task=task)
+    return Target(
+        contract_id=contract.id if contract else None,
+        contract_status=contract.status if contract else None,
+        weekly_hours_limit=contract.weekly_hours_limit if contract else None,
+        project_id=project.id if project else None,
+        project_name=project.name if project else None,
+        task_id=task.id if task else None,
+        task_title=task.title if task else None,
+    )

@@ -38,7 +38,7 @@ async def start(session: AsyncSession, principal: Principal, body: TrackerStart)
     target = await resolve_target(
         session, principal.workspace_id, user_id, contract_id=body.contract_id, task_id=body.task_id
     )
-    if target.contract is not None and target.contract.status != "active":
+    if target.contract_status not in (None, "active"):
         raise ContractPausedError()  # D13
     started_at = utc_now().replace(microsecond=0)
     tracker = RunningTracker(
