@@ -19,6 +19,7 @@ from worktally.auth.principal import Principal
 from worktally.auth.visibility import sees_user, sees_user_at_once
 from worktally.core import timezones
 from worktally.core.errors import ForbiddenError, ValidationError
+from worktally.core.ids import new_public_id
 from worktally.core.updates import given_fields
 from worktally.db.models import TimeEntry
 from worktally.db.prepared import RequestDb, Row
@@ -133,28 +134,29 @@ async def save_interval(
 ) -> Saved:
     """Store ``interval`` for ``member`` under D9; 409 if nothing of it may be saved."""
     pieces = await _fit(session, workspace_id, member, target, interval)
-    stored = []
-    for piece in pieces:
-        entry = TimeEntry(
-            workspace_id=workspace_id,
-            user_id=member.user_id,
-            contract_id=target.contract_id,
-            project_id=target.project_id,
-            task_id=target.task_id,
-            activity_description=activity_description,
-            method=method,
-            started_at=piece.start,
-            ended_at=piece.end,
-            duration_minutes=piece.minutes,
-            time_request_id=time_request_id,
-            leave_request_id=leave_request_id,
-            created_by=created_by,
-        )
-        session.add(entry)
-        stored.append(entry)
-    await session.flush()
+    stored = [
+        {
+            "id": new_public_id(),
+            "workspace_id": workspace_id,
+            "user_id": member.user_id,
+            "contract_id": target.contract_id,
+            "project_id": target.project_id,
+            "task_id": target.task_id,
+            "activity_description": activity_description,
+            "method": method,
+            "started_at": piece.start,
+            "ended_at": piece.end,
+            "duration_minutes": piece.minutes,
+            "time_request_id": time_request_id,
+            "leave_request_id": leave_request_id,
+            "created_by": created_by,
+        }
+        for piece in pieces
+    ]
+    await repository.insert_entries(session, stored)
     await timesheets.ensure_for_intervals(session, workspace_id, member, pieces)
-    reads = [to_read(e, member, target.project_name, target.task_title) for e in stored]
+    names = {"project_name": target.project_name, "task_title": target.task_title}
+    reads = [listed_to_read({**values, **names}, member) for values in stored]
     for read in reads:
         await record_event(session, workspace_id=workspace_id, type="time_entry.created", data=read)
     return Saved(entries=reads, requested_minutes=interval.minutes)
