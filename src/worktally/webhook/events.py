@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.change import reach
@@ -118,10 +117,6 @@ def _notify_after_commit(session: AsyncSession) -> None:
     sa_event.listen(session.sync_session, "after_commit", wake, once=True)
 
 
-_INSERT_EVENT = insert(WebhookEvent.__table__)  # type: ignore[arg-type]
-_INSERT_DELIVERY = insert(WebhookDelivery.__table__)  # type: ignore[arg-type]
-
-
 def _new_event(workspace_id: int, type: str, data: BaseModel | dict[str, Any]) -> WebhookEvent:
     now = utc_now()
     payload_data = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
@@ -151,24 +146,14 @@ async def record_event(
     await session.flush()  # what the caller holds pending goes first, as it did when the event was an ORM add
     # Core INSERTs built once, not the ORM's unit of work: every write of the API records an event. The
     # returned WebhookEvent is not in the session (its callers read its id and created_at).
-    await session.execute(
-        _INSERT_EVENT,
-        {
-            "id": event.id,
-            "workspace_id": workspace_id,
-            "type": type,
-            "payload": event.payload,
-            "created_at": event.created_at,
-        },
-    )
+    await repository.insert_event(session, event)
     if type in _DELIVERABLE:
         deliveries = [
             {"event_id": event.id, "webhook_id": webhook_id, "status": "pending", "next_attempt_at": event.created_at}
             for webhook_id, events in await repository.subscriptions(session, workspace_id)
             if type in events
         ]
-        if deliveries:
-            await session.execute(_INSERT_DELIVERY, deliveries)
+        await repository.insert_deliveries(session, deliveries)
     resource: dict[str, Any] = event.payload["data"]
     ref = change_of(type, resource)
     if ref is not None:

@@ -4,8 +4,9 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worktally.db.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -36,6 +37,29 @@ async def subscriptions(session: AsyncSession, workspace_id: int) -> Sequence[tu
     """
     rows = await _SUBSCRIPTIONS.all_in(session, workspace_id=workspace_id)
     return [(row["id"], json.loads(row["events"]) if isinstance(row["events"], str) else row["events"]) for row in rows]
+
+
+# Core INSERTs built once, not the ORM's unit of work: every write of the API records an event.
+_INSERT_EVENT = insert(WebhookEvent.__table__)  # type: ignore[arg-type]
+_INSERT_DELIVERY = insert(WebhookDelivery.__table__)  # type: ignore[arg-type]
+
+
+async def insert_event(session: AsyncSession, event: WebhookEvent) -> None:
+    """Store ``event`` (a WebhookEvent that stays out of the session: its id and time are what callers read)."""
+    values = {
+        "id": event.id,
+        "workspace_id": event.workspace_id,
+        "type": event.type,
+        "payload": event.payload,
+        "created_at": event.created_at,
+    }
+    await session.execute(_INSERT_EVENT, values)
+
+
+async def insert_deliveries(session: AsyncSession, deliveries: Sequence[dict[str, Any]]) -> None:
+    """Store pending deliveries (``event_id``, ``webhook_id``, ``status``, ``next_attempt_at``) in one statement."""
+    if deliveries:
+        await session.execute(_INSERT_DELIVERY, list(deliveries))
 
 
 async def get_webhook(session: AsyncSession, workspace_id: int, webhook_id: str) -> Webhook | None:
